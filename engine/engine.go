@@ -1,0 +1,223 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/quantedge/qex/store"
+)
+
+// Pipeline tuning.
+const (
+	generatorTick  = 10 * time.Millisecond
+	closerTick     = 10 * time.Millisecond
+	drainPoll      = 5 * time.Millisecond
+	ingestQueue    = 256 // batches
+	racerQueue     = 4096
+	conflictQueue  = 4096
+	reconcileLimit = 1000
+)
+
+// Engine is one run of the exchange: it generates or replays traffic, stores the
+// bids, closes the auctions, and settles the winners with racing workers.
+type Engine struct {
+	cfg    Config
+	bids   store.BidStore
+	ledger store.Ledger
+	log    *slog.Logger
+	runID  string
+	tel    *telemetry
+	book   slotBook
+
+	mu      sync.Mutex
+	dials   []RegionDial // guarded by mu
+	state   RunState     // guarded by mu
+	started time.Time    // guarded by mu
+
+	workers    atomic.Int64
+	contention atomic.Int64
+	backoff    atomic.Pointer[BackoffPolicy]
+	auction    atomic.Pointer[AuctionType]
+	paused     atomic.Bool
+	resize     chan struct{}
+
+	ingestCh   chan ingestBatch
+	racerCh    chan racerTask
+	conflictCh chan store.ConflictEvent
+
+	// outstanding counts slots opened or re-queued and not yet finished with:
+	// closed unsold, or every racer of their settlement done.
+	outstanding atomic.Int64
+
+	flightMu sync.Mutex
+	inFlight map[string]struct{} // slots with racers at work, guarded by flightMu
+
+	onOutcome func(SlotOutcome)
+}
+
+// Option adjusts an Engine at construction.
+type Option func(*Engine)
+
+// WithOutcomes has fn called once for each slot the run finishes with: settled,
+// unsold, or, when the run ends first, still awaiting settlement. fn is called
+// from many goroutines at once.
+func WithOutcomes(fn func(SlotOutcome)) Option {
+	return func(e *Engine) { e.onOutcome = fn }
+}
+
+// New returns an engine for one run over the given stores.
+func New(cfg Config, bids store.BidStore, ledger store.Ledger, opts ...Option) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("invalid configuration: %w", err)
+	}
+	if bids == nil || ledger == nil {
+		return nil, errors.New("engine needs a bid store and a ledger")
+	}
+	e := &Engine{
+		cfg:        cfg,
+		bids:       bids,
+		ledger:     ledger,
+		log:        cfg.Logger,
+		runID:      uuid.NewString(),
+		tel:        newTelemetry(cfg.Regions),
+		state:      StateStarting,
+		resize:     make(chan struct{}, 1),
+		ingestCh:   make(chan ingestBatch, ingestQueue),
+		racerCh:    make(chan racerTask, racerQueue),
+		conflictCh: make(chan store.ConflictEvent, conflictQueue),
+		inFlight:   make(map[string]struct{}),
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	for _, r := range cfg.Regions {
+		e.dials = append(e.dials, RegionDial{Region: r, Up: true})
+	}
+	e.workers.Store(int64(cfg.Workers))
+	e.contention.Store(int64(cfg.Contention))
+	policy, auction := cfg.Backoff, cfg.Auction
+	e.backoff.Store(&policy)
+	e.auction.Store(&auction)
+	for _, o := range opts {
+		o(e)
+	}
+	return e, nil
+}
+
+// RunID identifies this run in the ledger.
+func (e *Engine) RunID() string { return e.runID }
+
+// Run generates traffic until ctx ends, then stops taking bids, closes the open
+// auctions, settles what it can within the drain timeout, and returns the run's
+// report. An error means the run could not start or its stores failed.
+func (e *Engine) Run(ctx context.Context) (Report, error) {
+	if err := e.ledger.SeedAccounts(ctx, seedAccounts(e.cfg)); err != nil {
+		return Report{}, fmt.Errorf("seeding accounts: %w", err)
+	}
+	return e.run(ctx, e.generate)
+}
+
+// run starts the pipeline's stages, lets feed put traffic in until it returns,
+// drains, and stops the stages. Stages live on a context of their own so that
+// draining outlives ctx.
+func (e *Engine) run(ctx context.Context, feed func(context.Context) error) (Report, error) {
+	started := time.Now()
+	if err := e.recordRun(ctx, started, time.Time{}, nil); err != nil {
+		return Report{}, err
+	}
+	stageCtx, stopStages := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopStages()
+	stages, stageCtx := errgroup.WithContext(stageCtx)
+	for range e.cfg.IngestWorkers {
+		stages.Go(func() error { e.ingest(stageCtx); return nil })
+	}
+	stages.Go(func() error { e.close(stageCtx); return nil })
+	stages.Go(func() error { e.settlePool(stageCtx); return nil })
+	stages.Go(func() error { e.reconcileLoop(stageCtx); return nil })
+	stages.Go(func() error { e.recordConflicts(stageCtx); return nil })
+
+	e.setState(StateRunning)
+	e.log.Info("run started", "run", e.runID, "seed", e.cfg.Seed)
+	feedErr := feed(ctx)
+	e.setState(StateDraining)
+	e.book.advance(farFuture)
+	drained := e.drain(ctx)
+	stopStages()
+	_ = stages.Wait()
+	e.setState(StateStopped)
+
+	report, err := e.report(context.WithoutCancel(ctx), time.Since(started), drained)
+	if err != nil {
+		return report, err
+	}
+	e.emitUnsettled(context.WithoutCancel(ctx))
+	if err := e.recordRun(context.WithoutCancel(ctx), started, time.Now(), &report); err != nil {
+		e.log.Error("recording the run", "err", err)
+	}
+	e.log.Info("run ended", "run", e.runID, "settled", report.Snapshot.Settled, "ok", report.OK())
+	return report, feedErr
+}
+
+// farFuture is a watermark past every slot: when traffic stops, every open
+// auction is due.
+var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// generate runs the generator on wall-clock steps until ctx ends.
+func (e *Engine) generate(ctx context.Context) error {
+	g := newGenerator(e.cfg, e.runID, time.Now())
+	t := time.NewTicker(generatorTick)
+	defer t.Stop()
+	batch := e.newBatch()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case now := <-t.C:
+			if e.paused.Load() {
+				g.skipTo(now)
+				e.book.advance(now)
+				continue
+			}
+			g.step(now, e.regionDials(), e.openSlot, func(b store.Bid, s *openSlot) {
+				s.pending.Add(1)
+				e.tel.region(b.Region).bids.Add(1)
+				batch.add(b, s)
+				if batch.full(e.cfg.BatchSize) {
+					e.sendBatch(ctx, batch)
+					batch = e.newBatch()
+				}
+			})
+			if len(batch.bids) > 0 {
+				e.sendBatch(ctx, batch)
+				batch = e.newBatch()
+			}
+			e.book.advance(now)
+		}
+	}
+}
+
+func (e *Engine) openSlot(s *openSlot) {
+	e.outstanding.Add(1)
+	e.tel.slotsOpened.Add(1)
+	e.book.add(s)
+}
+
+func (e *Engine) recordRun(ctx context.Context, started, ended time.Time, r *Report) error {
+	run := store.Run{ID: e.runID, StartedAt: started, EndedAt: ended, Config: e.cfg.JSON()}
+	if r != nil {
+		run.Summary = r.JSON()
+	}
+	if err := e.ledger.RecordRun(ctx, run); err != nil {
+		return fmt.Errorf("recording run %s: %w", e.runID, err)
+	}
+	return nil
+}

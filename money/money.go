@@ -1,0 +1,100 @@
+// Package money holds QEX's one money type: integer micros of a US dollar.
+//
+// Money is never a float anywhere it is compared, summed or stored. Parsing and
+// formatting of decimal dollar strings happen here, at the edge, and nowhere else.
+package money
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Micros is an amount of money in millionths of a US dollar.
+type Micros int64
+
+// Common amounts.
+const (
+	Micro  Micros = 1
+	Cent   Micros = 10_000
+	Dollar Micros = 1_000_000
+)
+
+// ErrSyntax reports a string that is not a decimal dollar amount.
+var ErrSyntax = errors.New("not a decimal dollar amount")
+
+// maxFractionDigits is the precision of a Micros: six digits after the point.
+const maxFractionDigits = 6
+
+// ParseDollars reads a decimal dollar string such as "5.40", "-0.000001" or "12"
+// into micros, exactly. More than six fraction digits is an error, not a rounding.
+func ParseDollars(s string) (Micros, error) {
+	t := strings.TrimPrefix(s, "$")
+	neg := strings.HasPrefix(t, "-")
+	t = strings.TrimPrefix(t, "-")
+	whole, frac, hasPoint := strings.Cut(t, ".")
+	if whole == "" && (!hasPoint || frac == "") {
+		return 0, fmt.Errorf("%q: %w", s, ErrSyntax)
+	}
+	if len(frac) > maxFractionDigits {
+		return 0, fmt.Errorf("%q: more than six digits after the point: %w", s, ErrSyntax)
+	}
+	if !digitsOnly(whole) || !digitsOnly(frac) || (hasPoint && frac == "" && whole == "") {
+		return 0, fmt.Errorf("%q: %w", s, ErrSyntax)
+	}
+	var dollars int64
+	if whole != "" {
+		var err error
+		dollars, err = strconv.ParseInt(whole, 10, 64)
+		if err != nil || dollars > int64(maxMicros/Dollar) {
+			return 0, fmt.Errorf("%q: out of range: %w", s, ErrSyntax)
+		}
+	}
+	micros := dollars * int64(Dollar)
+	if frac != "" {
+		padded := frac + strings.Repeat("0", maxFractionDigits-len(frac))
+		f, _ := strconv.ParseInt(padded, 10, 64) // digits only, at most six: cannot fail
+		micros += f
+	}
+	if neg {
+		micros = -micros
+	}
+	return Micros(micros), nil
+}
+
+const maxMicros = Micros(1<<63 - 1)
+
+func digitsOnly(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// String formats m as dollars with the cents always shown and further digits only
+// when they are not zero: "5.40", "0.91", "-1.000001".
+func (m Micros) String() string {
+	sign := ""
+	v := int64(m)
+	if v < 0 {
+		sign = "-"
+		v = -v
+	}
+	whole, frac := v/int64(Dollar), v%int64(Dollar)
+	fracText := strings.TrimRight(fmt.Sprintf("%06d", frac), "0")
+	for len(fracText) < 2 {
+		fracText += "0"
+	}
+	return sign + strconv.FormatInt(whole, 10) + "." + fracText
+}
+
+// Dollars formats m with a leading dollar sign: "$5.40".
+func (m Micros) Dollars() string {
+	if m < 0 {
+		return "-$" + (-m).String()
+	}
+	return "$" + m.String()
+}

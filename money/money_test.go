@@ -1,0 +1,71 @@
+package money
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestParseDollars(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Micros
+	}{
+		{"5.40", 5_400_000},
+		{"0.91", 910_000},
+		{"12", 12_000_000},
+		{".5", 500_000},
+		{"$1.25", 1_250_000},
+		{"-0.000001", -1},
+		{"0.000001", 1},
+		{"0", 0},
+		{"9223372036854.775807", 9223372036854775807},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseDollars(tt.in)
+			if err != nil {
+				t.Fatalf("ParseDollars(%q): %v", tt.in, err)
+			}
+			if got != tt.want {
+				t.Fatalf("ParseDollars(%q) = %d, want %d", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseDollarsRejects(t *testing.T) {
+	for _, in := range []string{"", ".", "-", "abc", "1.2.3", "1.0000001", "1e3", " 1", "1,5",
+		"99999999999999999", "+1", "1.-5"} {
+		t.Run(in, func(t *testing.T) {
+			if got, err := ParseDollars(in); !errors.Is(err, ErrSyntax) {
+				t.Fatalf("ParseDollars(%q) = %d, %v; want ErrSyntax", in, got, err)
+			}
+		})
+	}
+}
+
+func TestString(t *testing.T) {
+	tests := []struct {
+		in   Micros
+		want string
+	}{
+		{5_400_000, "5.40"},
+		{910_000, "0.91"},
+		{1, "0.000001"},
+		{-1_000_001, "-1.000001"},
+		{0, "0.00"},
+		{12_345_670, "12.34567"},
+	}
+	for _, tt := range tests {
+		if got := tt.in.String(); got != tt.want {
+			t.Errorf("Micros(%d).String() = %q, want %q", tt.in, got, tt.want)
+		}
+		back, err := ParseDollars(tt.want)
+		if err != nil || back != tt.in {
+			t.Errorf("round trip of %q = %d, %v", tt.want, back, err)
+		}
+	}
+	if got := Micros(-5_400_000).Dollars(); got != "-$5.40" {
+		t.Errorf("Dollars() = %q", got)
+	}
+}

@@ -1,0 +1,73 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/quantedge/qex/money"
+)
+
+// AuditReport is what an audit of a ledger found. Counts of violations are zero in
+// a healthy ledger.
+type AuditReport struct {
+	Accounts    int
+	Slots       int
+	Settled     int
+	Unsold      int
+	Pending     int
+	Settlements int
+	Entries     int
+
+	// DuplicateSettlements counts slots with more than one settlement.
+	DuplicateSettlements int
+	// UnbalancedSettlements counts settlements without exactly two ledger
+	// entries summing to zero.
+	UnbalancedSettlements int
+	// SettledWithoutSettlement counts slots marked settled with no settlement.
+	SettledWithoutSettlement int
+	// SettlementsNotSettled counts settlements of slots that are not marked
+	// settled (unsold, still closed, or unknown).
+	SettlementsNotSettled int
+
+	BalanceTotal money.Micros
+	InitialTotal money.Micros
+}
+
+// LedgerBalanced reports whether every settlement is one settlement of one slot
+// with two entries summing to zero, and slot statuses agree with settlements.
+func (r AuditReport) LedgerBalanced() bool {
+	return r.DuplicateSettlements == 0 && r.UnbalancedSettlements == 0 &&
+		r.SettledWithoutSettlement == 0 && r.SettlementsNotSettled == 0
+}
+
+// MoneyConserved reports whether the balances sum to what was seeded.
+func (r AuditReport) MoneyConserved() bool { return r.BalanceTotal == r.InitialTotal }
+
+// OK reports whether every invariant holds.
+func (r AuditReport) OK() bool { return r.LedgerBalanced() && r.MoneyConserved() }
+
+// String lists each check with its result, one per line.
+func (r AuditReport) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "accounts %d, slots %d (settled %d, unsold %d, awaiting settlement %d)\n",
+		r.Accounts, r.Slots, r.Settled, r.Unsold, r.Pending)
+	fmt.Fprintf(&b, "settlements %d, ledger entries %d\n", r.Settlements, r.Entries)
+	check := func(ok bool, format string, args ...any) {
+		mark := "ok  "
+		if !ok {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(&b, "%s "+format+"\n", append([]any{mark}, args...)...)
+	}
+	check(r.DuplicateSettlements == 0, "no slot settled twice (%d slots with more than one settlement)",
+		r.DuplicateSettlements)
+	check(r.UnbalancedSettlements == 0,
+		"each settlement has two ledger entries summing to zero (%d do not)", r.UnbalancedSettlements)
+	check(r.SettledWithoutSettlement == 0, "each settled slot has its settlement (%d missing)",
+		r.SettledWithoutSettlement)
+	check(r.SettlementsNotSettled == 0, "no settlement of an unsold or unsettled slot (%d found)",
+		r.SettlementsNotSettled)
+	check(r.MoneyConserved(), "balances sum to the seeded total (%s, seeded %s)",
+		r.BalanceTotal.Dollars(), r.InitialTotal.Dollars())
+	return b.String()
+}
