@@ -7,4 +7,9 @@ require (
 	github.com/google/uuid v1.6.0
 )
 
-require golang.org/x/sync v0.25.0
+require (
+	golang.org/x/sync v0.25.0
+	golang.org/x/term v0.48.0
+)
+
+require golang.org/x/sys v0.50.0 // indirect

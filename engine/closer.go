@@ -74,13 +74,18 @@ func (e *Engine) closeSlots(ctx context.Context, ready []*openSlot) {
 		return
 	}
 	e.tel.slotsClosed.Add(uint64(len(closed)))
-	for _, s := range closed {
+	now := time.Now()
+	for i, s := range closed {
 		if s.Status == store.SlotUnsold {
 			e.tel.unsoldNoBid.Add(1)
 			e.finishSlot(SlotOutcome{Slot: s})
 			continue
 		}
-		e.enqueue(ctx, s)
+		since := s.ClosedAt
+		if ready[i].dueAt.IsZero() { // replayed: the close time is history
+			since = now
+		}
+		e.enqueue(ctx, s, since)
 	}
 }
 

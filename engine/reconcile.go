@@ -43,7 +43,7 @@ func (e *Engine) reconcile(ctx context.Context, f store.PendingFilter) (int, err
 		e.tel.requeued.Add(1)
 		e.outstanding.Add(1)
 		e.log.Info("re-queued unsettled slot", "slot", s.ID, "closed", s.ClosedAt)
-		e.enqueue(ctx, s)
+		e.enqueue(ctx, s, s.ClosedAt)
 	}
 	return n, nil
 }

@@ -22,7 +22,10 @@ type SlotOutcome struct {
 
 // settleJob is one closed slot being settled by its racers.
 type settleJob struct {
-	slot     store.Slot
+	slot store.Slot
+	// since is when the slot's wait for settlement began: its close, or, for
+	// replayed traffic whose close times are history, when it was closed here.
+	since    time.Time
 	racers   atomic.Int32 // still at work
 	attempts atomic.Int32
 	// result is the committed outcome, set by the racer whose attempt committed
@@ -71,8 +74,8 @@ func (e *Engine) busy(slotID string) bool {
 
 // enqueue hands a claimed, closed slot to as many racers as the contention dial
 // says. If ctx ends first, the slot stays in the ledger for a reconciler.
-func (e *Engine) enqueue(ctx context.Context, s store.Slot) {
-	job := &settleJob{slot: s}
+func (e *Engine) enqueue(ctx context.Context, s store.Slot, since time.Time) {
+	job := &settleJob{slot: s, since: since}
 	k := int(e.contention.Load())
 	job.racers.Store(int32(k))
 	for r := range k {
@@ -179,7 +182,7 @@ func (e *Engine) committed(t racerTask, res store.SettleResult, attempt int) {
 		SlotID: s.ID, BidID: s.Winner.ID, Region: s.Winner.Region,
 		Advertiser: s.Winner.Advertiser, Publisher: s.Publisher, Amount: s.Price,
 		Attempt: attempt, At: time.Now(),
-	}, time.Since(s.ClosedAt))
+	}, time.Since(t.job.since))
 }
 
 func (e *Engine) conflicted(t racerTask, attempt int, err error) {

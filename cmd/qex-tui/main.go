@@ -1,0 +1,103 @@
+// Command qex-tui runs QEX, an ad exchange in miniature, as a live terminal
+// console or headless: bids stream in from regions, each slot's auction closes,
+// and racing workers settle the winners in a strictly consistent ledger under
+// optimistic concurrency, retrying conflicts with backoff.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/term"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitFailed   = 1
+	exitBadInput = 2
+	logFileMode  = 0o644
+	logFileFlags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	o, err := parseOptions(args, os.Getenv, stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case err != nil:
+		fmt.Fprintf(stderr, "qex-tui: %v\n", err)
+		return exitBadInput
+	}
+	if o.version {
+		fmt.Fprintf(stdout, "qex-tui %s\n", version)
+		return exitOK
+	}
+	if !o.headless && !(isTerminal(os.Stdin) && isTerminal(os.Stdout)) {
+		o.headless = true
+		if o.duration == 0 {
+			o.duration = defaultHeadlessDuration
+		}
+	}
+	logger, closeLog, err := openLog(o, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "qex-tui: %v\n", err)
+		return exitBadInput
+	}
+	defer closeLog()
+	o.cfg.Logger = logger
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if o.headless {
+		return runHeadless(ctx, o, stdout, stderr)
+	}
+	return runConsole(ctx, o, stdout, stderr)
+}
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// openLog opens --log-file. Without one, the console logs nothing (it owns the
+// terminal) and headless runs log warnings to stderr.
+func openLog(o *options, stderr io.Writer) (*slog.Logger, func(), error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return nil, nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", o.logLevel)
+	}
+	if o.logFile == "" {
+		if o.headless {
+			h := slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: max(level, slog.LevelWarn)})
+			return slog.New(h), func() {}, nil
+		}
+		return slog.New(slog.DiscardHandler), func() {}, nil
+	}
+	f, err := os.OpenFile(o.logFile, logFileFlags, logFileMode)
+	if err != nil {
+		return nil, nil, fmt.Errorf("opening the log file: %w", err)
+	}
+	h := slog.NewTextHandler(f, &slog.HandlerOptions{Level: level})
+	return slog.New(h), func() { _ = f.Close() }, nil
+}
+
+// randomSeed picks a seed when none is given, so each run has slots of its own.
+func randomSeed() uint64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return binary.LittleEndian.Uint64(b[:]) >> 16
+}
