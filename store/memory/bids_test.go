@@ -1,0 +1,149 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/quantedge/qex/store"
+)
+
+// clock is a settable clock for tests.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+func newClock() *clock { return &clock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)} }
+
+func bid(slot, region, id string) store.Bid {
+	return store.Bid{ID: id, SlotID: slot, Region: region, Advertiser: "adv-1", Price: 1_000_000}
+}
+
+func sortedIDs(bids []store.Bid) []string {
+	out := make([]string, len(bids))
+	for i, b := range bids {
+		out[i] = b.ID
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestBidStoreIdempotentAndBySlot(t *testing.T) {
+	s := NewBidStore(BidOptions{})
+	defer s.Close()
+	ctx := context.Background()
+	batch := []store.Bid{bid("s1", "us-east-1", "a"), bid("s1", "eu-west-1", "b"),
+		bid("s2", "us-east-1", "c")}
+	for range 3 {
+		if err := s.PutBids(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.SlotBids(ctx, "s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := sortedIDs(got); fmt.Sprint(ids) != "[a b]" {
+		t.Fatalf("slot s1 bids = %v, want [a b] once each", ids)
+	}
+	if n := s.Len(); n != 3 {
+		t.Fatalf("Len = %d after writing 3 bids three times, want 3", n)
+	}
+	if got, _ := s.SlotBids(ctx, "nope"); len(got) != 0 {
+		t.Fatalf("unknown slot returned %d bids", len(got))
+	}
+}
+
+func TestBidStoreTTL(t *testing.T) {
+	c := newClock()
+	s := NewBidStore(BidOptions{TTL: time.Minute, SweepInterval: time.Hour, Now: c.Now})
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.PutBids(ctx, []store.Bid{bid("s1", "us-east-1", "old")}); err != nil {
+		t.Fatal(err)
+	}
+	c.Advance(30 * time.Second)
+	if err := s.PutBids(ctx, []store.Bid{bid("s1", "us-east-1", "new")}); err != nil {
+		t.Fatal(err)
+	}
+	c.Advance(30 * time.Second) // "old" is exactly a minute old: expired
+	got, _ := s.SlotBids(ctx, "s1")
+	if ids := sortedIDs(got); fmt.Sprint(ids) != "[new]" {
+		t.Fatalf("after the first bid's TTL, bids = %v, want [new]", ids)
+	}
+	if n := s.Len(); n != 2 {
+		t.Fatalf("before a sweep the expired bid is still held: Len = %d, want 2", n)
+	}
+	s.Sweep()
+	if n := s.Len(); n != 1 {
+		t.Fatalf("after a sweep Len = %d, want 1", n)
+	}
+	c.Advance(time.Minute)
+	s.Sweep()
+	if n := s.Len(); n != 0 {
+		t.Fatalf("after every TTL, Len = %d, want 0", n)
+	}
+}
+
+// TestBidStoreBounded writes a long run's worth of bids with the clock moving and
+// the reclaimer sweeping: what the store holds stays at one TTL's worth.
+func TestBidStoreBounded(t *testing.T) {
+	const (
+		perSecond = 500
+		ttl       = 10 * time.Second
+		seconds   = 300
+	)
+	c := newClock()
+	s := NewBidStore(BidOptions{TTL: ttl, SweepInterval: time.Hour, Now: c.Now})
+	defer s.Close()
+	ctx := context.Background()
+	peak := 0
+	for sec := range seconds {
+		batch := make([]store.Bid, perSecond)
+		for i := range batch {
+			batch[i] = bid(fmt.Sprintf("slot-%d", sec), "us-east-1", fmt.Sprintf("%d-%d", sec, i))
+		}
+		if err := s.PutBids(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		c.Advance(time.Second)
+		s.Sweep()
+		peak = max(peak, s.Len())
+	}
+	if limit := perSecond * int(ttl/time.Second); peak > limit {
+		t.Fatalf("store held %d bids at its peak, more than one TTL's worth (%d)", peak, limit)
+	}
+}
+
+func TestBidStoreReclaimerRuns(t *testing.T) {
+	c := newClock()
+	s := NewBidStore(BidOptions{TTL: time.Second, SweepInterval: time.Millisecond, Now: c.Now})
+	defer s.Close()
+	if err := s.PutBids(context.Background(), []store.Bid{bid("s1", "r", "a")}); err != nil {
+		t.Fatal(err)
+	}
+	c.Advance(2 * time.Second)
+	deadline := time.Now().Add(5 * time.Second)
+	for s.Len() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the background reclaimer did not remove an expired bid within 5s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
