@@ -126,10 +126,14 @@ func (e *Engine) Run(ctx context.Context) (Report, error) {
 	return e.run(ctx, e.generate)
 }
 
+// feeder puts traffic into the pipeline until it runs out or ctx ends. Batches it
+// has made are handed over on the stage context, so none is lost at the end.
+type feeder func(ctx, stages context.Context) error
+
 // run starts the pipeline's stages, lets feed put traffic in until it returns,
 // drains, and stops the stages. Stages live on a context of their own so that
 // draining outlives ctx.
-func (e *Engine) run(ctx context.Context, feed func(context.Context) error) (Report, error) {
+func (e *Engine) run(ctx context.Context, feed feeder) (Report, error) {
 	started := time.Now()
 	if err := e.recordRun(ctx, started, time.Time{}, nil); err != nil {
 		return Report{}, err
@@ -147,7 +151,7 @@ func (e *Engine) run(ctx context.Context, feed func(context.Context) error) (Rep
 
 	e.setState(StateRunning)
 	e.log.Info("run started", "run", e.runID, "seed", e.cfg.Seed)
-	feedErr := feed(ctx)
+	feedErr := feed(ctx, stageCtx)
 	e.setState(StateDraining)
 	e.book.advance(farFuture)
 	drained := e.drain(ctx)
@@ -172,7 +176,7 @@ func (e *Engine) run(ctx context.Context, feed func(context.Context) error) (Rep
 var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // generate runs the generator on wall-clock steps until ctx ends.
-func (e *Engine) generate(ctx context.Context) error {
+func (e *Engine) generate(ctx, stages context.Context) error {
 	g := newGenerator(e.cfg, e.runID, time.Now())
 	t := time.NewTicker(generatorTick)
 	defer t.Stop()
@@ -192,12 +196,12 @@ func (e *Engine) generate(ctx context.Context) error {
 				e.tel.region(b.Region).bids.Add(1)
 				batch.add(b, s)
 				if batch.full(e.cfg.BatchSize) {
-					e.sendBatch(ctx, batch)
+					e.sendBatch(stages, batch)
 					batch = e.newBatch()
 				}
 			})
 			if len(batch.bids) > 0 {
-				e.sendBatch(ctx, batch)
+				e.sendBatch(stages, batch)
 				batch = e.newBatch()
 			}
 			e.book.advance(now)

@@ -17,12 +17,12 @@ func (e *Engine) Replay(ctx context.Context, t *Traffic) (Report, error) {
 	if err := e.ledger.SeedAccounts(ctx, t.accounts()); err != nil {
 		return Report{}, err
 	}
-	return e.run(ctx, func(ctx context.Context) error { return e.feed(ctx, t) })
+	return e.run(ctx, func(ctx, stages context.Context) error { return e.feed(ctx, stages, t) })
 }
 
 // feed registers every slot, due at once but held back until its bids are
 // stored, then queues the bids in batches.
-func (e *Engine) feed(ctx context.Context, t *Traffic) error {
+func (e *Engine) feed(ctx, stages context.Context, t *Traffic) error {
 	slots := make(map[string]*openSlot, len(t.Slots))
 	for _, ts := range t.Slots {
 		slots[ts.ID] = &openSlot{id: ts.ID, publisher: ts.Publisher, floor: ts.Floor,
@@ -35,20 +35,31 @@ func (e *Engine) feed(ctx context.Context, t *Traffic) error {
 		e.openSlot(slots[ts.ID])
 	}
 	batch := e.newBatch()
-	for _, b := range t.Bids {
+	for i, b := range t.Bids {
+		if ctx.Err() != nil {
+			e.dropBids(t.Bids[i:], slots)
+			break
+		}
 		if rc := e.tel.region(b.Region); rc != nil {
 			rc.bids.Add(1)
 		}
 		batch.add(b, slots[b.SlotID])
 		if batch.full(e.cfg.BatchSize) {
-			e.sendBatch(ctx, batch)
+			e.sendBatch(stages, batch)
 			batch = e.newBatch()
 		}
 	}
 	if len(batch.bids) > 0 {
-		e.sendBatch(ctx, batch)
+		e.sendBatch(stages, batch)
 	}
 	return ctx.Err()
+}
+
+// dropBids gives up bids never sent: their slots stop waiting for them.
+func (e *Engine) dropBids(bids []store.Bid, slots map[string]*openSlot) {
+	for _, b := range bids {
+		slots[b.SlotID].pending.Add(-1)
+	}
 }
 
 // accounts lists the accounts the traffic needs: its advertisers with their

@@ -167,7 +167,7 @@ func (p *trafficParser) required(field string, v *string) (string, error) {
 func (p *trafficParser) forbid(kind string, fields map[string]*string) error {
 	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		if fields[name] != nil {
-			return p.fail(name, "not a field of a %s line", kind)
+			return p.fail(name, "not a field of %s lines", kind)
 		}
 	}
 	return nil
