@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"math"
+	"strings"
+
+	"github.com/NimbleMarkets/ntcharts/canvas/runes"
+	"github.com/NimbleMarkets/ntcharts/linechart"
+	"github.com/NimbleMarkets/ntcharts/linechart/streamlinechart"
+	"github.com/NimbleMarkets/ntcharts/sparkline"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// Chart limits: ntcharts panics on canvases smaller than it can lay out, so a
+// chart that would be smaller than these is left out and only its numbers show.
+const (
+	minChartWidth  = 12
+	minChartHeight = 3
+	minChartTop    = 10.0 // the y-axis of an idle chart still reads 0 to 10
+	stripLabel     = 20   // the cells left of each settlement sparkline
+)
+
+// chartCache holds the chart panes' bodies, drawn when a snapshot arrives or the
+// window changes size: drawing costs far more than showing.
+type chartCache struct {
+	ingest, settle []string
+}
+
+// drawCharts redraws the chart panes for the current size and history.
+func (m *Model) drawCharts() {
+	l, ok := planLayout(m.width, m.height, len(m.snap.Regions))
+	if !ok || !m.hasSnap {
+		m.charts = chartCache{}
+		return
+	}
+	m.charts.ingest = m.ingestLines(l.rightW-borderCells, l.trafficH-borderCells)
+	m.charts.settle = m.settleLines(l.leftW-borderCells, l.settleH-borderCells)
+}
+
+// ingestLines is the ingestion pane: bids per second over time under a line of
+// the latest rates and the batch write latency.
+func (m Model) ingestLines(w, h int) []string {
+	s := m.snap
+	parts := []string{
+		"bids/s " + theme.value.Render(formatRate(m.rates.Bids)),
+		"batch p50 " + formatLatency(s.BatchLatency.P50) + " p99 " +
+			formatLatency(s.BatchLatency.P99),
+	}
+	if s.IngestErrors > 0 {
+		parts = append(parts, theme.bad.Render("errors "+formatCount(s.IngestErrors)))
+	}
+	parts = append(parts, "ingested/s "+formatRate(m.rates.Ingested),
+		"batches "+formatCount(s.Batches))
+	stats := joinFit(w, parts...)
+	lines := []string{stats}
+	if w < minChartWidth || h-1 < minChartHeight {
+		return lines
+	}
+	chart := lineChart(m.hist.bids.values(), w, h-1, theme.bids)
+	return append(lines, strings.Split(chart, "\n")...)
+}
+
+// lineChart draws values as a line from the right edge leftwards, on a y-axis
+// from 0 to a round number at or above the peak.
+func lineChart(values []float64, w, h int, style lipgloss.Style) string {
+	var peak float64
+	for _, v := range values {
+		peak = max(peak, v)
+	}
+	top := niceCeil(max(peak, minChartTop))
+	label := func(i int, _ float64) string {
+		if i == 0 {
+			return "0"
+		}
+		return formatSI(top)
+	}
+	// The stream chart's top row sits one step below its range's maximum, so the
+	// range is stretched by a row to put top on the top row.
+	rangeTop := top * float64(h) / float64(h-1)
+	lc := linechart.New(w, h, 0, 1, 0, rangeTop,
+		linechart.WithXYSteps(0, h-1),
+		linechart.WithYLabelFormatter(label),
+		linechart.WithStyles(theme.dim, theme.dim, style))
+	c := streamlinechart.New(w, h, streamlinechart.WithLineChart(&lc),
+		streamlinechart.WithStyles(runes.ArcLineStyle, style))
+	for _, v := range values {
+		c.Push(v)
+	}
+	if len(values) == 0 {
+		c.DrawXYAxisAndLabel()
+	} else {
+		c.DrawAll()
+	}
+	return c.View()
+}
+
+// niceCeil is the smallest 1, 2 or 5 times a power of ten that is at least v.
+func niceCeil(v float64) float64 {
+	if v <= 0 {
+		return 1
+	}
+	base := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, f := range []float64{1, 2, 5} {
+		if f*base >= v {
+			return f * base
+		}
+	}
+	return 10 * base
+}
+
+// sparkStrip draws values as columns, scaled to their own peak.
+func sparkStrip(values []float64, w, h int, style lipgloss.Style) []string {
+	s := sparkline.New(w, h, sparkline.WithStyle(style))
+	s.PushAll(values)
+	s.Draw()
+	return strings.Split(s.View(), "\n")
+}

@@ -1,0 +1,78 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/quantedge/qex/engine"
+)
+
+// header is two lines: what is running where and for how long, then the run's
+// totals.
+func (m Model) header(w int) string {
+	s := m.snap
+	left := " " + theme.brand.Render("QEX")
+	if m.opts.Version != "" {
+		left += " " + theme.dim.Render(m.opts.Version)
+	}
+	if m.opts.Backend != "" {
+		left += theme.dim.Render(" · ") + m.opts.Backend
+	}
+	right := theme.dim.Render("connecting…") + " "
+	if m.hasSnap {
+		right = stateLabel(s.State) + theme.dim.Render(" · up ") + formatUptime(s.Uptime) +
+			theme.dim.Render(" · run ") + shortID(s.RunID) + " "
+	}
+	totals := fmt.Sprintf(" bids %s · settled %s · conflicts %s · unsold %s · amount settled %s",
+		theme.value.Render(formatCount(s.Bids)), theme.value.Render(formatCount(s.Settled)),
+		theme.value.Render(formatCount(s.Conflicts)), theme.value.Render(formatCount(s.Unsold)),
+		theme.value.Render(formatDollars(s.SettledAmount)))
+	return spread(left, right, w) + "\n" + pad(totals, w)
+}
+
+// stateLabel names the run's state in brackets, so it reads without colour.
+func stateLabel(st engine.RunState) string {
+	text := "[" + string(st) + "]"
+	switch st {
+	case engine.StateRunning:
+		return theme.good.Render(text)
+	case engine.StatePaused, engine.StateDraining:
+		return theme.warn.Render(text)
+	case engine.StateStopped:
+		return theme.bad.Render(text)
+	}
+	return theme.dim.Render(text)
+}
+
+// footer is two lines: the settlement dials with the latest note or error, then
+// the key hints.
+func (m Model) footer(w int) string {
+	set := m.snap.Settings
+	dials := fmt.Sprintf(" workers W=%s · contention K=%s · backoff %s · auction %s",
+		theme.value.Render(fmt.Sprint(set.Workers)), theme.value.Render(fmt.Sprint(set.Contention)),
+		theme.value.Render(set.Backoff.Strategy.Label()), theme.value.Render(string(set.Auction)))
+	if !m.hasSnap {
+		dials = " " + theme.dim.Render("dials appear with the first snapshot")
+	}
+	line := dials
+	switch {
+	case m.snap.LastError != "":
+		line += theme.dim.Render(" │ ") + theme.bad.Render("error: "+m.snap.LastError)
+	case m.note != "":
+		line += theme.dim.Render(" │ ") + m.note
+	}
+	hints := " " + m.help.ShortHelpView(m.keys.ShortHelp())
+	return pad(line, w) + "\n" + pad(hints, w)
+}
+
+// spread puts left at the start of a w-cell line and right at its end; right
+// gives way when both do not fit.
+func spread(left, right string, w int) string {
+	gap := w - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if gap < 1 {
+		return pad(left, w)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}

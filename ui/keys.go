@@ -1,0 +1,72 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// keyMap is every key the console answers to. It is a help.KeyMap, so the footer
+// and the help screen list the same bindings the console matches.
+type keyMap struct {
+	Quit, Help, Back   key.Binding
+	NextPane, PrevPane key.Binding
+	Pane               key.Binding
+	Up, Down           key.Binding
+	RateUp, RateDown   key.Binding
+	Outage             key.Binding
+	WorkersDown        key.Binding
+	WorkersUp          key.Binding
+	ContentionDown     key.Binding
+	ContentionUp       key.Binding
+	Backoff, Auction   key.Binding
+	Pause              key.Binding
+}
+
+func newKeyMap() keyMap {
+	return keyMap{
+		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		NextPane: key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab", "next pane")),
+		PrevPane: key.NewBinding(key.WithKeys("shift+tab", "left", "h"),
+			key.WithHelp("shift+tab", "previous pane")),
+		Pane: key.NewBinding(key.WithKeys("1", "2", "3", "4", "5"),
+			key.WithHelp("1-5", "go to pane")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "region up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "region down")),
+		RateUp:   key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "more bids")),
+		RateDown: key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "fewer bids")),
+		Outage:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "region up/down")),
+		WorkersDown: key.NewBinding(key.WithKeys("w"),
+			key.WithHelp("w", "one worker fewer")),
+		WorkersUp: key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "one worker more")),
+		ContentionDown: key.NewBinding(key.WithKeys("c"),
+			key.WithHelp("c", "fewer racers per slot")),
+		ContentionUp: key.NewBinding(key.WithKeys("C"),
+			key.WithHelp("C", "more racers per slot")),
+		Backoff: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "next backoff")),
+		Auction: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "first/second price")),
+		Pause:   key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/resume")),
+	}
+}
+
+// ShortHelp is the footer's line of hints: the keys a newcomer needs first.
+func (k keyMap) ShortHelp() []key.Binding {
+	return []key.Binding{
+		k.Quit, k.Help, k.NextPane, k.Up, k.RateUp, k.RateDown, k.Outage,
+		shortPair("w/W", "workers"), shortPair("c/C", "contention"),
+		k.Backoff, k.Auction, k.Pause,
+	}
+}
+
+// FullHelp is the help screen: one column per kind of key.
+func (k keyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.NextPane, k.PrevPane, k.Pane, k.Up, k.Down, k.Back},
+		{k.RateUp, k.RateDown, k.Outage, k.Pause},
+		{k.WorkersUp, k.WorkersDown, k.ContentionUp, k.ContentionDown, k.Backoff, k.Auction},
+		{k.Help, k.Quit},
+	}
+}
+
+// shortPair is a hint for two keys that move one dial down and up.
+func shortPair(keys, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
+}
