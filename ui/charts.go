@@ -94,13 +94,17 @@ func lineChart(values []float64, w, h int, style lipgloss.Style) string {
 	return c.View()
 }
 
-// niceCeil is the smallest 1, 2 or 5 times a power of ten that is at least v.
+// niceSteps are the round numbers, times a power of ten, an axis may end at:
+// fine enough that a line fills most of its chart's height.
+var niceSteps = []float64{1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8}
+
+// niceCeil is the smallest of niceSteps times a power of ten that is at least v.
 func niceCeil(v float64) float64 {
 	if v <= 0 {
 		return 1
 	}
 	base := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, f := range []float64{1, 2, 5} {
+	for _, f := range niceSteps {
 		if f*base >= v {
 			return f * base
 		}

@@ -25,10 +25,12 @@ func (m Model) header(w int) string {
 		right = stateLabel(s.State) + theme.dim.Render(" · up ") + formatUptime(s.Uptime) +
 			theme.dim.Render(" · run ") + shortID(s.RunID) + " "
 	}
-	totals := fmt.Sprintf(" bids %s · settled %s · conflicts %s · unsold %s · amount settled %s",
-		theme.value.Render(formatCount(s.Bids)), theme.value.Render(formatCount(s.Settled)),
-		theme.value.Render(formatCount(s.Conflicts)), theme.value.Render(formatCount(s.Unsold)),
-		theme.value.Render(formatDollars(s.SettledAmount)))
+	val := theme.value.Render
+	totals := " " + joinFit(w-1,
+		"bids "+val(formatCount(s.Bids)),
+		"settled "+val(formatCount(s.Settled))+" for "+val(formatDollars(s.SettledAmount)),
+		"conflicts "+val(formatCount(s.Conflicts)),
+		"unsold "+val(formatCount(s.Unsold)))
 	return spread(left, right, w) + "\n" + pad(totals, w)
 }
 
@@ -49,10 +51,10 @@ func stateLabel(st engine.RunState) string {
 // footer is two lines: the settlement dials with the latest note or error, then
 // the key hints.
 func (m Model) footer(w int) string {
-	set := m.snap.Settings
+	set, val := m.snap.Settings, theme.value.Render
 	dials := fmt.Sprintf(" workers W=%s · contention K=%s · backoff %s · auction %s",
-		theme.value.Render(fmt.Sprint(set.Workers)), theme.value.Render(fmt.Sprint(set.Contention)),
-		theme.value.Render(set.Backoff.Strategy.Label()), theme.value.Render(string(set.Auction)))
+		val(fmt.Sprint(set.Workers)), val(fmt.Sprint(set.Contention)),
+		val(set.Backoff.Strategy.Label()), val(string(set.Auction)))
 	if !m.hasSnap {
 		dials = " " + theme.dim.Render("dials appear with the first snapshot")
 	}

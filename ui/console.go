@@ -37,7 +37,8 @@ type Options struct {
 	// Backend labels the stores in the header, e.g. "bids: memory · ledger: memory".
 	Backend string
 	// Tick is the snapshot interval; zero means DefaultTick.
-	Tick    time.Duration
+	Tick time.Duration
+	// Version is shown beside the name in the header.
 	Version string
 }
 

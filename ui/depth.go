@@ -26,8 +26,10 @@ func (m Model) depthLines(w, h int) []string {
 		return []string{theme.dim.Render("no settlement attempts yet")}
 	}
 	s := m.snap
-	lines := []string{joinFit(w, "attempts "+theme.value.Render(formatCount(s.Attempts)),
-		"retries "+formatCount(s.Retries), "abandoned "+formatCount(s.Abandoned),
+	lines := []string{joinFit(w,
+		"attempts by try "+theme.value.Render(formatCount(s.Attempts)),
+		"retries "+formatCount(s.Retries),
+		"abandoned "+formatCount(s.Abandoned),
 		"requeued "+formatCount(s.Requeued))}
 
 	rows := depthRows(depth[1:], max(h-1, 1))

@@ -21,16 +21,18 @@ type keyMap struct {
 
 func newKeyMap() keyMap {
 	return keyMap{
-		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		NextPane: key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab", "next pane")),
+		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		NextPane: key.NewBinding(key.WithKeys("tab", "right", "l"),
+			key.WithHelp("tab", "next pane")),
 		PrevPane: key.NewBinding(key.WithKeys("shift+tab", "left", "h"),
 			key.WithHelp("shift+tab", "previous pane")),
 		Pane: key.NewBinding(key.WithKeys("1", "2", "3", "4", "5"),
 			key.WithHelp("1-5", "go to pane")),
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "region up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "region down")),
+		Up: key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "region up")),
+		Down: key.NewBinding(key.WithKeys("down", "j"),
+			key.WithHelp("↓/j", "region down")),
 		RateUp:   key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "more bids")),
 		RateDown: key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "fewer bids")),
 		Outage:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "region up/down")),
@@ -50,9 +52,10 @@ func newKeyMap() keyMap {
 // ShortHelp is the footer's line of hints: the keys a newcomer needs first.
 func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
-		k.Quit, k.Help, k.NextPane, k.Up, k.RateUp, k.RateDown, k.Outage,
+		k.Quit, k.Help, shortPair("space", "pause"), shortPair("tab", "pane"),
+		shortPair("↑/↓", "region"), shortPair("+/-", "rate"), shortPair("x", "outage"),
 		shortPair("w/W", "workers"), shortPair("c/C", "contention"),
-		k.Backoff, k.Auction, k.Pause,
+		shortPair("b", "backoff"), shortPair("a", "auction"),
 	}
 }
 
@@ -66,7 +69,8 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	}
 }
 
-// shortPair is a hint for two keys that move one dial down and up.
+// shortPair is a footer hint in fewer words than the help screen uses, often
+// for two keys that turn one dial down and up.
 func shortPair(keys, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
 }

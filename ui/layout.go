@@ -62,7 +62,7 @@ func tooSmall(w, h, needW, needH int) string {
 		needW, needH, w, h)
 	hint := "enlarge the window, or press q to quit"
 	if w <= 0 || h <= 0 {
-		return msg
+		return "" // no room for a word, or the size is not known yet
 	}
 	lines := strings.Split(ansi.Wrap(msg+"\n"+theme.dim.Render(hint), w, ""), "\n")
 	text := strings.Join(lines[:min(len(lines), h)], "\n")
@@ -79,7 +79,7 @@ func frame(title string, lines []string, w, h int, focused bool) string {
 	b, edge, head := lipgloss.RoundedBorder(), theme.border, theme.title
 	mark := " "
 	if focused {
-		b, edge, head, mark = lipgloss.ThickBorder(), theme.focusBorder, theme.focusTitle, ">"
+		b, edge, head, mark = lipgloss.ThickBorder(), theme.focusBorder, theme.focusTitle, "> "
 	}
 	inner := w - borderCells
 	label := fit(mark+title+" ", max(inner-1, 0))

@@ -12,7 +12,7 @@ var paneTitles = [paneCount]string{
 	paneTraffic: "1 Regional traffic",
 	paneIngest:  "2 Ingestion",
 	paneSettle:  "3 Settlement & retries",
-	paneDepth:   "4 Retry depth (attempts by try)",
+	paneDepth:   "4 Retry depth",
 	paneLedger:  "5 Ledger",
 }
 
@@ -59,9 +59,9 @@ func (m Model) helpScreen(l layout) string {
 	lines = append(lines,
 		"",
 		"The rate keys act on the region marked > in the traffic pane: each press",
-		fmt.Sprintf("multiplies or divides its rate by %g, by at least %g bids/s. An outage (x)",
+		fmt.Sprintf("multiplies or divides its rate by %g, by at least %g bids/s.",
 			rateStepFactor, minRateStep),
-		"stops a region's bids without forgetting its rate.",
+		"An outage (x) stops a region's bids without forgetting its rate.",
 		"Workers (W) settle slots; contention (K) is how many of them race for each",
 		"slot, so raising K makes conflicts and retries. b cycles the backoff between",
 		"retries: "+strategyCycle()+".",

@@ -26,7 +26,8 @@ func (m Model) settleLines(w, h int) []string {
 			"unsold "+formatCount(s.Unsold)),
 	}
 	if s.SettleErrors > 0 {
-		lines[1] = joinFit(w, lines[1], theme.bad.Render("errors "+formatCount(s.SettleErrors)))
+		errs := theme.bad.Render("errors " + formatCount(s.SettleErrors))
+		lines[1] = joinFit(w, lines[1], errs)
 	}
 	stripH := max((h-len(lines))/strips, 1)
 	sparkW := w - stripLabel - 1
@@ -43,7 +44,8 @@ func (m Model) settleLines(w, h int) []string {
 		label := []string{
 			st.style.Render(fmt.Sprintf("%-*s", stripName, st.name)) +
 				fmt.Sprintf("%*s", stripLabel-stripName, formatRate(st.now)),
-			theme.dim.Render(fmt.Sprintf("%*s", stripLabel, "peak "+formatRate(st.vals.peak()))),
+			theme.dim.Render(fmt.Sprintf("%*s", stripLabel,
+				"peak "+formatRate(st.vals.peak()))),
 		}
 		var chart []string
 		if sparkW >= minChartWidth {
