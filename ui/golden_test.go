@@ -1,0 +1,48 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// goldenTicks is how many fixture snapshots the golden screens have seen.
+const goldenTicks = 60
+
+func TestViewGolden(t *testing.T) {
+	for _, size := range []struct{ w, h int }{{120, 40}, {100, 30}, {80, 24}, {60, 20}} {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			m := fed(&fakeExchange{}, size.w, size.h, goldenTicks)
+			golden.RequireEqual(t, m.View())
+		})
+	}
+}
+
+func TestHelpGolden(t *testing.T) {
+	m := fed(&fakeExchange{}, 120, 40, goldenTicks)
+	m = update(m, press("?"))
+	golden.RequireEqual(t, m.View())
+}
+
+// press is the message a key press sends.
+func press(s string) tea.KeyMsg {
+	switch s {
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyMsg{Type: tea.KeyShiftTab}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case " ":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}

@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// TestEverySize renders at many sizes, odd ones included, with and without
+// data and help: nothing may panic, and nothing may spill off the screen.
+func TestEverySize(t *testing.T) {
+	type size struct{ w, h int }
+	sizes := []size{{0, 0}, {1, 1}, {0, 40}, {120, 0}, {2, 2}, {79, 23}, {80, 23}, {79, 24},
+		{80, 24}, {81, 25}, {121, 41}, {300, 100}}
+	for w := 0; w <= 200; w += 7 {
+		for h := 0; h <= 60; h += 5 {
+			sizes = append(sizes, size{w, h})
+		}
+	}
+	ex := &fakeExchange{}
+	models := map[string]Model{
+		"fresh": New(ex, Options{}),
+		"fed":   fed(ex, 120, 40, 30),
+		"help":  update(fed(ex, 120, 40, 30), press("?")),
+	}
+	for name, base := range models {
+		for _, s := range sizes {
+			m := update(base, tea.WindowSizeMsg{Width: s.w, Height: s.h})
+			view := m.View()
+			if s.w == 0 || s.h == 0 {
+				continue
+			}
+			lines := strings.Split(view, "\n")
+			if len(lines) > s.h {
+				t.Errorf("%s at %dx%d: %d lines", name, s.w, s.h, len(lines))
+			}
+			for i, line := range lines {
+				if w := ansi.StringWidth(line); w > s.w {
+					t.Errorf("%s at %dx%d: line %d is %d cells wide", name, s.w, s.h, i, w)
+					break
+				}
+			}
+		}
+	}
+}
+
+func TestFullSizeFillsScreen(t *testing.T) {
+	for _, s := range []struct{ w, h int }{{80, 24}, {100, 30}, {120, 40}, {200, 60}} {
+		t.Run(fmt.Sprintf("%dx%d", s.w, s.h), func(t *testing.T) {
+			view := fed(&fakeExchange{}, s.w, s.h, 5).View()
+			lines := strings.Split(view, "\n")
+			if len(lines) != s.h {
+				t.Errorf("%d lines, want %d", len(lines), s.h)
+			}
+			for _, title := range paneTitles {
+				if !strings.Contains(view, title) {
+					t.Errorf("pane %q missing", title)
+				}
+			}
+		})
+	}
+}
