@@ -180,33 +180,42 @@ func (e *Engine) generate(ctx, stages context.Context) error {
 	g := newGenerator(e.cfg, e.runID, time.Now())
 	t := time.NewTicker(generatorTick)
 	defer t.Stop()
-	batch := e.newBatch()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case now := <-t.C:
-			if e.paused.Load() {
-				g.skipTo(now)
-				e.book.advance(now)
-				continue
-			}
-			g.step(now, e.regionDials(), e.openSlot, func(b store.Bid, s *openSlot) {
-				s.pending.Add(1)
-				e.tel.region(b.Region).bids.Add(1)
-				batch.add(b, s)
-				if batch.full(e.cfg.BatchSize) {
-					e.sendBatch(stages, batch)
-					batch = e.newBatch()
-				}
-			})
-			if len(batch.bids) > 0 {
-				e.sendBatch(stages, batch)
-				batch = e.newBatch()
-			}
-			e.book.advance(now)
+			e.generateStep(stages, g, now)
 		}
 	}
+}
+
+// generateStep makes the traffic up to now, queues it in batches, and moves the
+// watermark so that the slots closed by now can be evaluated. It returns how
+// many bids it made.
+func (e *Engine) generateStep(stages context.Context, g *generator, now time.Time) int {
+	if e.paused.Load() {
+		g.skipTo(now)
+		e.book.advance(now)
+		return 0
+	}
+	made := 0
+	batch := e.newBatch()
+	g.step(now, e.regionDials(), e.openSlot, func(b store.Bid, s *openSlot) {
+		made++
+		s.pending.Add(1)
+		e.tel.region(b.Region).bids.Add(1)
+		batch.add(b, s)
+		if batch.full(e.cfg.BatchSize) {
+			e.sendBatch(stages, batch)
+			batch = e.newBatch()
+		}
+	})
+	if len(batch.bids) > 0 {
+		e.sendBatch(stages, batch)
+	}
+	e.book.advance(now)
+	return made
 }
 
 func (e *Engine) openSlot(s *openSlot) {

@@ -32,7 +32,8 @@ func (c *clock) Advance(d time.Duration) {
 func newClock() *clock { return &clock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)} }
 
 func bid(slot, region, id string) store.Bid {
-	return store.Bid{ID: id, SlotID: slot, Region: region, Advertiser: "adv-1", Price: 1_000_000}
+	return store.Bid{ID: id, SlotID: slot, Region: region, Advertiser: "adv-1", Price: 1_000_000,
+		Arrival: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 }
 
 func sortedIDs(bids []store.Bid) []string {
@@ -83,21 +84,26 @@ func TestBidStoreTTL(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Advance(30 * time.Second) // "old" is exactly a minute old: expired
+	if n := s.Len(); n != 2 {
+		t.Fatalf("before a sweep or a read the expired bid is still held: Len = %d, want 2", n)
+	}
 	got, _ := s.SlotBids(ctx, "s1")
 	if ids := sortedIDs(got); fmt.Sprint(ids) != "[new]" {
 		t.Fatalf("after the first bid's TTL, bids = %v, want [new]", ids)
 	}
-	if n := s.Len(); n != 2 {
-		t.Fatalf("before a sweep the expired bid is still held: Len = %d, want 2", n)
-	}
-	s.Sweep()
 	if n := s.Len(); n != 1 {
-		t.Fatalf("after a sweep Len = %d, want 1", n)
+		t.Fatalf("a read reclaims the slot's expired bids: Len = %d, want 1", n)
+	}
+	if err := s.PutBids(ctx, []store.Bid{bid("s2", "us-east-1", "other")}); err != nil {
+		t.Fatal(err)
 	}
 	c.Advance(time.Minute)
+	if n := s.Len(); n != 2 {
+		t.Fatalf("Len = %d before the sweep, want 2", n)
+	}
 	s.Sweep()
 	if n := s.Len(); n != 0 {
-		t.Fatalf("after every TTL, Len = %d, want 0", n)
+		t.Fatalf("after every TTL and a sweep, Len = %d, want 0", n)
 	}
 }
 
@@ -145,5 +151,60 @@ func TestBidStoreReclaimerRuns(t *testing.T) {
 			t.Fatal("the background reclaimer did not remove an expired bid within 5s")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestBidStoreKeyIsRegionAndID: the same bid id from two regions is two items;
+// rewriting either replaces only itself.
+func TestBidStoreKeyIsRegionAndID(t *testing.T) {
+	c := newClock()
+	s := NewBidStore(BidOptions{TTL: time.Minute, SweepInterval: time.Hour, Now: c.Now})
+	defer s.Close()
+	ctx := context.Background()
+	a, b := bid("s1", "us-east-1", "x"), bid("s1", "eu-west-1", "x")
+	for range 2 {
+		if err := s.PutBids(ctx, []store.Bid{a, b, bid("s1", "us-east-1", "y")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Price = 7
+	c.Advance(30 * time.Second)
+	if err := s.PutBids(ctx, []store.Bid{b}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.SlotBids(ctx, "s1")
+	if len(got) != 3 {
+		t.Fatalf("%d bids, want 3: %+v", len(got), got)
+	}
+	c.Advance(45 * time.Second) // the first writes expire, the rewrite of b lives
+	s.Sweep()
+	got, _ = s.SlotBids(ctx, "s1")
+	if s.Len() != 1 || len(got) != 1 || got[0].Region != "eu-west-1" || got[0].Price != 7 {
+		t.Fatalf("after a partial expiry: Len %d, bids %+v", s.Len(), got)
+	}
+	if err := s.PutBids(ctx, []store.Bid{b}); err != nil {
+		t.Fatal(err)
+	}
+	if s.Len() != 1 {
+		t.Fatalf("rewriting after a sweep doubled the item: Len %d", s.Len())
+	}
+}
+
+func TestBidStoreRoundTrip(t *testing.T) {
+	s := NewBidStore(BidOptions{})
+	defer s.Close()
+	in := store.Bid{ID: "b1", SlotID: "s1", Region: "ap-southeast-1", Advertiser: "adv-7",
+		Price: 5_400_000, Arrival: time.Date(2026, 3, 4, 5, 6, 7, 891, time.FixedZone("x", 3600))}
+	if err := s.PutBids(context.Background(), []store.Bid{in}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.SlotBids(context.Background(), "s1")
+	if len(got) != 1 {
+		t.Fatalf("%d bids", len(got))
+	}
+	out := got[0]
+	if out.ID != in.ID || out.SlotID != in.SlotID || out.Region != in.Region ||
+		out.Advertiser != in.Advertiser || out.Price != in.Price || !out.Arrival.Equal(in.Arrival) {
+		t.Fatalf("read back %+v, wrote %+v", out, in)
 	}
 }
