@@ -32,6 +32,22 @@ const (
 	paneCount
 )
 
+// handleKeys acts on a key message. Keys typed faster than the program reads
+// them (a held key, a slow link) arrive as one message of several runes; each
+// counts as a press of its own. Pasted text is not keys and is left alone.
+func (m *Model) handleKeys(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste {
+		return m.handleKey(msg)
+	}
+	for _, r := range msg.Runes {
+		one := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}
+		if cmd := m.handleKey(one); cmd != nil {
+			return cmd
+		}
+	}
+	return nil
+}
+
 // handleKey acts on one key press. While help is shown only the keys that close
 // it or quit do anything, so a stray key does not turn a dial unseen.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {

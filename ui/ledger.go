@@ -23,7 +23,9 @@ const (
 	pairWidth        = 13 // "adv-12→pub-03"
 	amountWidth      = 8
 	accountWidth     = 7
-	fullSettlementW  = slotWidth + regionNameWidth + pairWidth + amountWidth + 3 + 4
+	attemptWidth     = 3
+	fullSettlementW  = slotWidth + regionNameWidth + pairWidth + amountWidth + attemptWidth + 4
+	shortSettlementW = fullSettlementW - regionNameWidth - 1
 )
 
 // ledgerLines is the ledger pane: what the ledger committed last, who holds the
@@ -34,6 +36,9 @@ func (m Model) ledgerLines(w, h int) []string {
 	}
 	gap := ansi.StringWidth(columnGap)
 	setW := min(max(w*settlementsShare/100, minSettlementsW), maxSettlementsW)
+	if setW < fullSettlementW {
+		setW = min(setW, shortSettlementW) // no region: the conflicts get the room
+	}
 	balW := min(max(w*balancesShare/100, minBalancesW), maxBalancesW)
 	conW := max(w-setW-balW-2*gap, 0)
 	cols := [][]string{m.settlementColumn(setW, h), m.balanceColumn(balW, h),
@@ -68,10 +73,11 @@ func (m Model) settlementColumn(w, h int) []string {
 		if w >= fullSettlementW {
 			region = fmt.Sprintf("%-*s ", regionNameWidth, fit(ev.Region, regionNameWidth))
 		}
-		col = append(col, fmt.Sprintf("%-*s %s%-*s %*s %3s",
+		col = append(col, fmt.Sprintf("%-*s %s%-*s %*s %*s",
 			slotWidth, fit(ev.SlotID, slotWidth), region,
 			pairWidth, fit(ev.Advertiser+"→"+ev.Publisher, pairWidth),
-			amountWidth, formatDollars(ev.Amount), fmt.Sprintf("#%d", ev.Attempt)))
+			amountWidth, formatDollars(ev.Amount),
+			attemptWidth, fmt.Sprintf("#%d", ev.Attempt)))
 	}
 	return col
 }

@@ -73,6 +73,11 @@ func TestKeys(t *testing.T) {
 		{"esc returns to traffic", []string{"3", "esc"}, nil, focus(paneTraffic)},
 		{"down elsewhere keeps the region", []string{"tab", "down", "+"},
 			[]string{"SetRegionRate(us-east-1, 500)"}, regionRate(0, 500)},
+		{"a burst of runes is one press each", []string{"CCC"},
+			[]string{"SetContention(5)", "SetContention(6)", "SetContention(7)"},
+			settings(func(s engine.Settings) bool { return s.Contention == 7 })},
+		{"a burst stops at quit", []string{"WqW"}, []string{"SetWorkers(17)"},
+			settings(func(s engine.Settings) bool { return s.Workers == 17 })},
 		{"question mark opens help", []string{"?"}, nil, helpShown(true)},
 		{"help swallows dials", []string{"?", "+", "W", " "}, nil, helpShown(true)},
 		{"esc closes help", []string{"?", "esc"}, nil, helpShown(false)},
@@ -276,5 +281,14 @@ func TestStaleSnapshotKeepsLocalDials(t *testing.T) {
 	if m.snap.Settings.Workers != 16 || m.snap.Regions[0].Rate != 400 {
 		t.Errorf("current snapshot ignored: workers %d, rate %g",
 			m.snap.Settings.Workers, m.snap.Regions[0].Rate)
+	}
+}
+
+func TestPasteIsNotKeys(t *testing.T) {
+	ex := &fakeExchange{}
+	m := fed(ex, 120, 40, 1)
+	m = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("+W q"), Paste: true})
+	if len(ex.calls) != 0 {
+		t.Errorf("pasted text turned dials: %q", ex.calls)
 	}
 }
