@@ -49,7 +49,9 @@ func planLayout(w, h, regions int) (layout, bool) {
 	body := h - headerLines - footerLines
 	l := layout{width: w, height: h}
 	l.trafficH = max(regions+trafficChrome, body*trafficShare/100)
-	l.settleH = max(minSettleHeight, body*settleShare/100)
+	// Many regions make a tall traffic band: settlement gives way to the ledger.
+	l.settleH = min(max(minSettleHeight, body*settleShare/100),
+		body-l.trafficH-minLedgerHeight)
 	l.ledgerH = body - l.trafficH - l.settleH
 	l.leftW = min(max(w*leftShare/100, minLeftWidth), maxLeftWidth)
 	l.rightW = w - l.leftW

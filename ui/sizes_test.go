@@ -63,3 +63,20 @@ func TestFullSizeFillsScreen(t *testing.T) {
 		})
 	}
 }
+
+// TestManyRegions: a tall traffic band still leaves every pane its minimum.
+func TestManyRegions(t *testing.T) {
+	for regions := range 16 {
+		needW, needH := minSize(regions)
+		for h := needH; h < needH+20; h++ {
+			l, ok := planLayout(needW, h, regions)
+			if !ok || l.trafficH < regions+trafficChrome || l.settleH < minSettleHeight ||
+				l.ledgerH < minLedgerHeight {
+				t.Fatalf("%d regions at %dx%d: %+v (fits %t)", regions, needW, h, l, ok)
+			}
+			if sum := headerLines + l.trafficH + l.settleH + l.ledgerH + footerLines; sum != h {
+				t.Fatalf("%d regions at %dx%d: bands take %d lines", regions, needW, h, sum)
+			}
+		}
+	}
+}
