@@ -42,6 +42,7 @@ func (e *Engine) close(ctx context.Context) {
 // call, and hands the sold ones to the settlement workers.
 func (e *Engine) closeSlots(ctx context.Context, ready []*openSlot) {
 	auction := *e.auction.Load()
+	now := time.Now()
 	closed := make([]store.Slot, len(ready))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(evaluators)
@@ -51,7 +52,11 @@ func (e *Engine) closeSlots(ctx context.Context, ready []*openSlot) {
 			if err != nil {
 				return fmt.Errorf("reading bids of slot %s: %w", s.id, err)
 			}
-			closed[i] = e.closedSlot(s, Evaluate(auction, s.floor, s.closeAt, bids))
+			closeAt := s.closeAt
+			if !s.dueAt.IsZero() && closeAt.After(now) {
+				closeAt = now // the run ended first: the auction closes now
+			}
+			closed[i] = e.closedSlot(s, closeAt, Evaluate(auction, s.floor, closeAt, bids))
 			return nil
 		})
 	}
@@ -74,7 +79,6 @@ func (e *Engine) closeSlots(ctx context.Context, ready []*openSlot) {
 		return
 	}
 	e.tel.slotsClosed.Add(uint64(len(closed)))
-	now := time.Now()
 	for i, s := range closed {
 		if s.Status == store.SlotUnsold {
 			e.tel.unsoldNoBid.Add(1)
@@ -89,8 +93,8 @@ func (e *Engine) closeSlots(ctx context.Context, ready []*openSlot) {
 	}
 }
 
-func (e *Engine) closedSlot(s *openSlot, o Outcome) store.Slot {
-	closed := store.Slot{ID: s.id, Publisher: s.publisher, Floor: s.floor, ClosedAt: s.closeAt,
+func (e *Engine) closedSlot(s *openSlot, closeAt time.Time, o Outcome) store.Slot {
+	closed := store.Slot{ID: s.id, Publisher: s.publisher, Floor: s.floor, ClosedAt: closeAt,
 		RunID: e.runID, Status: store.SlotClosed, Winner: o.Winner, Price: o.Price}
 	if closed.ClosedAt.IsZero() {
 		closed.ClosedAt = time.Now()

@@ -23,10 +23,10 @@ type Region struct {
 // DefaultRegions are four regions with rates and prices of their own.
 func DefaultRegions() []Region {
 	return []Region{
-		{Name: "us-east-1", Rate: 400, MedianPrice: 4_000_000, PriceSpread: 0.35},
-		{Name: "eu-west-1", Rate: 300, MedianPrice: 3_500_000, PriceSpread: 0.30},
-		{Name: "ap-southeast-1", Rate: 200, MedianPrice: 2_800_000, PriceSpread: 0.40},
-		{Name: "sa-east-1", Rate: 100, MedianPrice: 2_200_000, PriceSpread: 0.45},
+		{Name: "us-east-1", Rate: 400, MedianPrice: 3_200_000, PriceSpread: 0.30},
+		{Name: "eu-west-1", Rate: 300, MedianPrice: 3_300_000, PriceSpread: 0.30},
+		{Name: "ap-southeast-1", Rate: 200, MedianPrice: 3_100_000, PriceSpread: 0.40},
+		{Name: "sa-east-1", Rate: 100, MedianPrice: 2_900_000, PriceSpread: 0.50},
 	}
 }
 

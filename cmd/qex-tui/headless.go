@@ -23,7 +23,7 @@ func runHeadless(ctx context.Context, o *options, stdout, stderr io.Writer) int 
 		}
 		o.cfg.Regions = traffic.Regions(o.cfg.Regions)
 	}
-	eng, finish, err := start(o)
+	sess, err := start(o)
 	if err != nil {
 		fmt.Fprintf(stderr, "qex-tui: %v\n", err)
 		return exitFailed
@@ -31,13 +31,13 @@ func runHeadless(ctx context.Context, o *options, stdout, stderr io.Writer) int 
 
 	var report engine.Report
 	if traffic != nil {
-		report, err = eng.Replay(ctx, traffic)
+		report, err = sess.eng.Replay(ctx, traffic)
 	} else {
 		runCtx, cancel := context.WithTimeout(ctx, o.duration)
-		report, err = eng.Run(runCtx)
+		report, err = sess.eng.Run(runCtx)
 		cancel()
 	}
-	if ferr := finish(); err == nil {
+	if ferr := sess.finish(); err == nil {
 		err = ferr
 	}
 	if err != nil {
@@ -61,47 +61,57 @@ func readTrafficFile(path string) (*engine.Traffic, error) {
 	return engine.ReadTraffic(f)
 }
 
-// start opens the stores and the outcomes file and builds the engine; finish
-// closes them all.
-func start(o *options) (*engine.Engine, func() error, error) {
+// session is a run's engine over its opened stores.
+type session struct {
+	eng      *engine.Engine
+	label    string // the stores, for the console's header
+	b        *backends
+	outcomes *outcomeWriter
+}
+
+// start opens the stores and the outcomes file and builds the engine.
+func start(o *options) (*session, error) {
 	b, err := openBackends(o)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	s := &session{label: b.label, b: b}
 	var opts []engine.Option
-	var outcomes *outcomeWriter
 	if o.outcomesFile != "" {
-		if outcomes, err = createOutcomes(o.outcomesFile); err != nil {
+		if s.outcomes, err = createOutcomes(o.outcomesFile); err != nil {
 			b.Close()
-			return nil, nil, err
+			return nil, err
 		}
-		opts = append(opts, engine.WithOutcomes(outcomes.write))
+		opts = append(opts, engine.WithOutcomes(s.outcomes.write))
 	}
-	eng, err := engine.New(o.cfg, b.bids, b.ledger, opts...)
-	finish := func() error {
-		b.Close()
-		if outcomes != nil {
-			return outcomes.Close()
-		}
-		return nil
+	if s.eng, err = engine.New(o.cfg, b.bids, b.ledger, opts...); err != nil {
+		_ = s.finish()
+		return nil, err
 	}
-	if err != nil {
-		_ = finish()
-		return nil, nil, err
+	return s, nil
+}
+
+// finish closes the stores and the outcomes file.
+func (s *session) finish() error {
+	s.b.Close()
+	if s.outcomes != nil {
+		return s.outcomes.Close()
 	}
-	return eng, finish, nil
+	return nil
 }
 
 // summaryJSON is the headless JSON: the engine's summary plus the seed.
 type summaryJSON struct {
 	engine.Summary
-	Seed uint64 `json:"seed"`
+	Seed       uint64  `json:"seed"`
+	PeakRSSMiB float64 `json:"peak_rss_mib,omitempty"`
 }
 
 func printSummary(w io.Writer, o *options, r engine.Report) {
 	s := r.Summary()
 	if o.json {
-		b, _ := json.Marshal(summaryJSON{Summary: s, Seed: o.cfg.Seed}) // plain fields
+		rss := float64(int(peakRSSMiB()*10)) / 10
+		b, _ := json.Marshal(summaryJSON{Summary: s, Seed: o.cfg.Seed, PeakRSSMiB: rss}) // plain fields
 		fmt.Fprintln(w, string(b))
 		return
 	}
@@ -117,6 +127,9 @@ func printSummary(w io.Writer, o *options, r engine.Report) {
 	line("              %d racers gave up, %d slots re-queued, %d errors",
 		s.Abandoned, s.Requeued, s.SettleErrors)
 	line("  settle time p50 %.1f ms, p99 %.1f ms", s.TimeToSettle.P50, s.TimeToSettle.P99)
+	if rss := peakRSSMiB(); rss > 0 {
+		line("  memory      peak RSS %.1f MiB", rss)
+	}
 	line("  settings    %d workers, K=%d, %s backoff (base %gms, cap %gms, %d attempts), %s",
 		s.Settings.Workers, s.Settings.Contention, s.Settings.Backoff, s.Settings.BaseMS,
 		s.Settings.CapMS, s.Settings.MaxAttempts, s.Settings.Auction)

@@ -199,10 +199,13 @@ func (l *Ledger) wait(ctx context.Context) error {
 	}
 }
 
+// conflict is a lost race on a row: Detail names the kind of row, so a feed of
+// conflicts shows whether racers collide on slots or on hot accounts.
 func conflict(what, id string) error {
 	return &store.ConflictError{
-		Code: conflictCode,
-		Err:  fmt.Errorf("%s %s changed since the attempt's snapshot", what, id),
+		Code:   conflictCode,
+		Detail: what + " row",
+		Err:    fmt.Errorf("%s %s changed since the attempt's snapshot", what, id),
 	}
 }
 

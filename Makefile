@@ -1,0 +1,32 @@
+# QEX: the console, its tests and its benchmarks.
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+BENCH_TIME ?= 2s
+
+.PHONY: run build test test-short bench lint clean
+
+# The console on the embedded stores.
+run:
+	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/qex-tui
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/qex-tui ./cmd/qex-tui
+
+# Every test, with the race detector.
+test: lint
+	$(GO) test -race -count=1 ./...
+
+test-short:
+	$(GO) test -count=1 ./...
+
+# Speed and memory, as Go's benchmark harness prints them.
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCH_TIME) -benchmem ./...
+
+lint:
+	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin
