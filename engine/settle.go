@@ -139,8 +139,8 @@ func (e *Engine) race(ctx context.Context, t racerTask, rng *rand.Rand) {
 	for attempt := 1; ; attempt++ {
 		e.tel.attempt(attempt)
 		t.job.attempts.Add(1)
-		res, err := e.ledger.Settle(ctx, store.SettleRequest{Slot: t.job.slot, Attempt: attempt,
-			Racer: t.racer})
+		res, err := e.ledger.Settle(ctx, store.SettleRequest{Slot: t.job.slot, RunID: e.runID,
+			Attempt: attempt, Racer: t.racer})
 		switch {
 		case err == nil:
 			e.committed(t, res, attempt)
@@ -173,7 +173,7 @@ func (e *Engine) race(ctx context.Context, t racerTask, rng *rand.Rand) {
 
 func (e *Engine) committed(t racerTask, res store.SettleResult, attempt int) {
 	t.job.setResult(res)
-	s := t.job.slot
+	s := res.Slot
 	if res.Status == store.SlotUnsold {
 		e.tel.unsoldFunds.Add(1)
 		return
@@ -211,6 +211,9 @@ func (e *Engine) finishJob(j *settleJob) {
 		return
 	}
 	s := j.slot
+	if res.Slot.ID != "" { // the ledger's record, when this run committed it
+		s = res.Slot
+	}
 	s.Status, s.Reason = res.Status, res.Reason
 	e.finishSlot(SlotOutcome{Slot: s, Attempts: int(j.attempts.Load())})
 }

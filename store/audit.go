@@ -28,6 +28,8 @@ type AuditReport struct {
 	// SettlementsNotSettled counts settlements of slots that are not marked
 	// settled (unsold, still closed, or unknown).
 	SettlementsNotSettled int
+	// OrphanEntries counts ledger entries that belong to no settlement.
+	OrphanEntries int
 
 	BalanceTotal money.Micros
 	InitialTotal money.Micros
@@ -37,7 +39,7 @@ type AuditReport struct {
 // with two entries summing to zero, and slot statuses agree with settlements.
 func (r AuditReport) LedgerBalanced() bool {
 	return r.DuplicateSettlements == 0 && r.UnbalancedSettlements == 0 &&
-		r.SettledWithoutSettlement == 0 && r.SettlementsNotSettled == 0
+		r.SettledWithoutSettlement == 0 && r.SettlementsNotSettled == 0 && r.OrphanEntries == 0
 }
 
 // MoneyConserved reports whether the balances sum to what was seeded.
@@ -67,6 +69,8 @@ func (r AuditReport) String() string {
 		r.SettledWithoutSettlement)
 	check(r.SettlementsNotSettled == 0, "no settlement of an unsold or unsettled slot (%d found)",
 		r.SettlementsNotSettled)
+	check(r.OrphanEntries == 0, "every ledger entry belongs to a settlement (%d do not)",
+		r.OrphanEntries)
 	check(r.MoneyConserved(), "balances sum to the seeded total (%s, seeded %s)",
 		r.BalanceTotal.Dollars(), r.InitialTotal.Dollars())
 	return b.String()

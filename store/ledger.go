@@ -61,18 +61,23 @@ type Slot struct {
 }
 
 // SettleRequest is one settlement attempt of one racer for one closed slot.
+// RunID names the settling run, which may not be the run that closed the slot.
 type SettleRequest struct {
 	Slot    Slot
+	RunID   string
 	Attempt int
 	Racer   int
 }
 
 // SettleResult is what a committed settlement attempt did: settled the slot, or
-// closed it unsold because the advertiser could not pay.
+// closed it unsold because the advertiser could not pay. Slot is the slot as the
+// ledger recorded it, whose winner and price are the ones settled: another
+// process may have closed it with a different evaluation than the request's.
 type SettleResult struct {
 	Status       SlotStatus
 	Reason       string
 	SettlementID string
+	Slot         Slot
 }
 
 // PendingFilter narrows PendingSlots: slots closed before ClosedBefore, of one run
@@ -83,7 +88,8 @@ type PendingFilter struct {
 	Limit        int
 }
 
-// Settlement is the single record of a slot's winner paying its publisher.
+// Settlement is the single record of a slot's winner paying its publisher, made
+// by racer Racer of run RunID on its Attempt-th try.
 type Settlement struct {
 	ID         string
 	SlotID     string
@@ -92,9 +98,10 @@ type Settlement struct {
 	Advertiser string
 	Publisher  string
 	Amount     money.Micros
+	RunID      string
+	Racer      int
 	Attempt    int
 	SettledAt  time.Time
-	RunID      string
 }
 
 // ConflictEvent records one attempt that lost an optimistic concurrency race.

@@ -147,7 +147,8 @@ func (l *Ledger) Settle(ctx context.Context, req store.SettleRequest) (store.Set
 	case store.SlotSettled:
 		return store.SettleResult{}, fmt.Errorf("slot %s: %w", req.Slot.ID, store.ErrAlreadySettled)
 	case store.SlotUnsold:
-		return store.SettleResult{Status: store.SlotUnsold, Reason: snap.slot.Reason}, nil
+		return store.SettleResult{Status: store.SlotUnsold, Reason: snap.slot.Reason,
+			Slot: snap.slot}, nil
 	}
 	if err := l.wait(ctx); err != nil {
 		return store.SettleResult{}, err
@@ -219,7 +220,8 @@ func (l *Ledger) commitUnsold(snap snapshot) (store.SettleResult, error) {
 	row.slot.Status, row.slot.Reason = store.SlotUnsold, store.ReasonInsufficientFunds
 	row.version++
 	delete(l.pending, snap.slot.ID)
-	return store.SettleResult{Status: store.SlotUnsold, Reason: store.ReasonInsufficientFunds}, nil
+	return store.SettleResult{Status: store.SlotUnsold, Reason: store.ReasonInsufficientFunds,
+		Slot: row.slot}, nil
 }
 
 func (l *Ledger) commitSettlement(snap snapshot, req store.SettleRequest) (store.SettleResult, error) {
@@ -252,13 +254,13 @@ func (l *Ledger) commitSettlement(snap snapshot, req store.SettleRequest) (store
 	l.settlements = append(l.settlements, store.Settlement{
 		ID: id, SlotID: s.ID, BidID: s.Winner.ID, Region: s.Winner.Region,
 		Advertiser: adv.account.ID, Publisher: pub.account.ID, Amount: s.Price,
-		Attempt: req.Attempt, SettledAt: l.now(), RunID: s.RunID,
+		RunID: req.RunID, Racer: req.Racer, Attempt: req.Attempt, SettledAt: l.now(),
 	})
 	l.bySlot[s.ID] = at
 	l.entries = append(l.entries,
 		entry{settlement: at, account: adv.account.ID, amount: -s.Price},
 		entry{settlement: at, account: pub.account.ID, amount: s.Price})
-	return store.SettleResult{Status: store.SlotSettled, SettlementID: id}, nil
+	return store.SettleResult{Status: store.SlotSettled, SettlementID: id, Slot: row.slot}, nil
 }
 
 // PendingSlots lists closed slots awaiting settlement, oldest first.

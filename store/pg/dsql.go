@@ -1,0 +1,126 @@
+package pg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dsql/auth"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// DSQL connection settings.
+const (
+	dsqlPort     = 5432
+	dsqlDatabase = "postgres"
+	// AdminRole is the role a cluster is created with; its tokens use the
+	// DbConnectAdmin action.
+	AdminRole = "admin"
+	// DefaultTokenExpiry is how long a token stays valid. It only has to outlive
+	// the connection handshake: every new connection gets a fresh one.
+	DefaultTokenExpiry = 15 * time.Minute
+)
+
+// DSQLOptions says how to reach an Aurora DSQL cluster.
+type DSQLOptions struct {
+	// Endpoint is the cluster's host name, e.g. abc123.dsql.us-east-1.on.aws.
+	Endpoint string
+	// Port is the cluster's port; zero means 5432.
+	Port uint16
+	// Region signs the tokens; empty means the region in the endpoint.
+	Region string
+	// Role is the database role to connect as: admin, or a custom role mapped
+	// to an IAM identity.
+	Role string
+	// Credentials sign the tokens (the standard AWS chain in the command).
+	Credentials aws.CredentialsProvider
+	// TokenExpiry is a token's lifetime; zero means DefaultTokenExpiry.
+	TokenExpiry time.Duration
+}
+
+func (o DSQLOptions) role() string {
+	if o.Role == "" {
+		return AdminRole
+	}
+	return o.Role
+}
+
+// region returns the signing region, from the options or the endpoint's name.
+func (o DSQLOptions) region() (string, error) {
+	if o.Region != "" {
+		return o.Region, nil
+	}
+	labels := strings.Split(o.Endpoint, ".")
+	for i, label := range labels {
+		if label == "dsql" && i+1 < len(labels) {
+			return labels[i+1], nil
+		}
+	}
+	return "", fmt.Errorf("cannot tell the region of DSQL endpoint %q: set AWS_REGION", o.Endpoint)
+}
+
+// Token makes a fresh IAM authentication token: the password of one new
+// connection. Never print or log it.
+func (o DSQLOptions) Token(ctx context.Context) (string, error) {
+	region, err := o.region()
+	if err != nil {
+		return "", err
+	}
+	if o.Credentials == nil {
+		return "", errors.New("no AWS credentials to sign a DSQL token with")
+	}
+	expiry := o.TokenExpiry
+	if expiry <= 0 {
+		expiry = DefaultTokenExpiry
+	}
+	withExpiry := func(t *auth.TokenOptions) { t.ExpiresIn = expiry }
+	var token string
+	if o.role() == AdminRole {
+		token, err = auth.GenerateDBConnectAdminAuthToken(ctx, o.Endpoint, region, o.Credentials,
+			withExpiry)
+	} else {
+		token, err = auth.GenerateDbConnectAuthToken(ctx, o.Endpoint, region, o.Credentials,
+			withExpiry)
+	}
+	if err != nil {
+		return "", fmt.Errorf("generating a DSQL token for role %s: %w", o.role(), err)
+	}
+	return token, nil
+}
+
+// dsqlConfig is a pool that authenticates every new connection with a fresh token,
+// verifies the server's certificate, and describes each statement before running
+// it (cached prepared statements break when DSQL's schema changes).
+func (l *Ledger) dsqlConfig(ctx context.Context, o DSQLOptions) (*pgxpool.Config, error) {
+	if o.Endpoint == "" {
+		return nil, errors.New("no DSQL endpoint")
+	}
+	if _, err := o.region(); err != nil {
+		return nil, err
+	}
+	port := o.Port
+	if port == 0 {
+		port = dsqlPort
+	}
+	conn := fmt.Sprintf("host=%s port=%d user=%s dbname=%s sslmode=verify-full",
+		o.Endpoint, port, o.role(), dsqlDatabase)
+	cfg, err := pgxpool.ParseConfig(conn)
+	if err != nil {
+		return nil, fmt.Errorf("DSQL endpoint %q: %w", o.Endpoint, err)
+	}
+	cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeDescribeExec
+	cfg.BeforeConnect = func(ctx context.Context, cc *pgx.ConnConfig) error {
+		token, err := o.Token(ctx)
+		if err != nil {
+			return err
+		}
+		l.secrets.add(token)
+		cc.Password = token
+		return nil
+	}
+	return cfg, nil
+}

@@ -1,0 +1,149 @@
+package pg
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/jackc/pgx/v5"
+)
+
+const testEndpoint = "abcdefghijklmnopqrst123456.dsql.us-east-1.on.aws"
+
+func staticCreds() credentials.StaticCredentialsProvider {
+	return credentials.NewStaticCredentialsProvider("AKIAEXAMPLEKEY", "example-secret", "")
+}
+
+// parseToken reads a token: a presigned URL without its scheme.
+func parseToken(t *testing.T, token string) *url.URL {
+	t.Helper()
+	u, err := url.Parse("https://" + token)
+	if err != nil {
+		t.Fatalf("token is not a presigned URL: %v", err)
+	}
+	return u
+}
+
+func TestTokens(t *testing.T) {
+	tests := []struct {
+		name, role, action string
+		expiry             time.Duration
+		wantExpires        string
+	}{
+		{"admin", "", "DbConnectAdmin", 0, "900"},
+		{"admin by name", "admin", "DbConnectAdmin", 0, "900"},
+		{"custom role", "qex_writer", "DbConnect", 5 * time.Minute, "300"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := DSQLOptions{Endpoint: testEndpoint, Role: tt.role, Credentials: staticCreds(),
+				TokenExpiry: tt.expiry}
+			token, err := o.Token(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := parseToken(t, token)
+			q := u.Query()
+			if u.Host != testEndpoint {
+				t.Errorf("host %q, want %q", u.Host, testEndpoint)
+			}
+			if got := q.Get("Action"); got != tt.action {
+				t.Errorf("Action %q, want %q", got, tt.action)
+			}
+			if got := q.Get("X-Amz-Expires"); got != tt.wantExpires {
+				t.Errorf("X-Amz-Expires %q, want %q", got, tt.wantExpires)
+			}
+			cred := q.Get("X-Amz-Credential")
+			if !strings.HasPrefix(cred, "AKIAEXAMPLEKEY/") || !strings.Contains(cred, "/us-east-1/dsql/") {
+				t.Errorf("X-Amz-Credential %q: want the key, the endpoint's region and the dsql service", cred)
+			}
+			if q.Get("X-Amz-Signature") == "" {
+				t.Error("token is not signed")
+			}
+		})
+	}
+}
+
+func TestTokenRegion(t *testing.T) {
+	o := DSQLOptions{Endpoint: testEndpoint, Region: "eu-west-1", Credentials: staticCreds()}
+	token, err := o.Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cred := parseToken(t, token).Query().Get("X-Amz-Credential"); !strings.Contains(cred, "/eu-west-1/") {
+		t.Fatalf("an explicit region was not used: %s", cred)
+	}
+	_, err = DSQLOptions{Endpoint: "db.example.com", Credentials: staticCreds()}.Token(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "AWS_REGION") {
+		t.Fatalf("an endpoint without a region and no region set: %v", err)
+	}
+}
+
+// TestTokenNeverLeaks connects through the real DSQL configuration to a port
+// where the connection fails, and checks that no token the pool made shows in
+// the error or the logs; and that an error quoting a token comes out redacted.
+func TestTokenNeverLeaks(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	l := &Ledger{log: logger, secrets: &redactor{}}
+	cfg, err := l.poolConfig(context.Background(), Options{Logger: logger, DSQL: &DSQLOptions{
+		Endpoint: "127.0.0.1", Port: 1, Region: "us-east-1", Credentials: staticCreds()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tokens []string
+	makeToken := cfg.BeforeConnect
+	cfg.BeforeConnect = func(ctx context.Context, cc *pgx.ConnConfig) error {
+		err := makeToken(ctx, cc)
+		tokens = append(tokens, cc.Password)
+		return err
+	}
+	err = l.connect(context.Background(), cfg)
+	if err == nil {
+		t.Fatal("connecting to a closed port succeeded")
+	}
+	if len(tokens) == 0 || len(tokens[0]) < 100 {
+		t.Fatalf("no token was made for the connection: %q", tokens)
+	}
+	for _, tok := range tokens {
+		for _, where := range []string{err.Error(), logs.String()} {
+			if strings.Contains(where, tok) || strings.Contains(where, "X-Amz-Signature") {
+				t.Fatalf("a token leaked: %s", where)
+			}
+		}
+	}
+
+	leaky := fmt.Errorf("authentication failed with password %s: %w", tokens[0], errBoom)
+	redacted := l.secrets.redact(leaky)
+	if strings.Contains(redacted.Error(), tokens[0]) || !strings.Contains(redacted.Error(), "[REDACTED]") {
+		t.Fatalf("token not redacted: %s", redacted)
+	}
+	if !errors.Is(redacted, errBoom) {
+		t.Fatal("redaction lost the original error for errors.Is")
+	}
+}
+
+var errBoom = errors.New("boom")
+
+func TestRedactorForgetsOldSecrets(t *testing.T) {
+	r := &redactor{}
+	for i := range keptSecrets + 1 {
+		r.add(fmt.Sprintf("secret-%03d", i))
+	}
+	if got := r.redact(errors.New("secret-000")).Error(); got != "secret-000" {
+		t.Errorf("the oldest secret should have been forgotten: %s", got)
+	}
+	if got := r.redact(errors.New("x secret-064 y")).Error(); got != "x [REDACTED] y" {
+		t.Errorf("the newest secret was not redacted: %s", got)
+	}
+	if r.redact(nil) != nil {
+		t.Error("redact(nil) != nil")
+	}
+}

@@ -1,0 +1,166 @@
+// Package pg is the ledger on PostgreSQL and on Amazon Aurora DSQL, through pgx.
+//
+// Each settlement attempt is one transaction at REPEATABLE READ, the only level
+// DSQL has: the snapshot is taken at BEGIN, and a concurrent settler's write to a
+// row this attempt also writes fails it with SQLSTATE 40001, which the engine
+// retries as a conflict. An attempt takes two round trips: BEGIN with the read of
+// the slot and the advertiser's balance, then every write with COMMIT.
+package pg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/quantedge/qex/schema"
+)
+
+// Pool defaults.
+const (
+	DefaultMaxConns = 24
+	// maxConnLifetime recycles connections well before DSQL's 60-minute limit;
+	// pgxpool adds jitter so they do not all reconnect at once.
+	maxConnLifetime       = 50 * time.Minute
+	maxConnLifetimeJitter = 5 * time.Minute
+	connectTimeout        = 15 * time.Second
+)
+
+// Options configures a Ledger.
+type Options struct {
+	// DSN is a PostgreSQL connection string (URL or key=value). Empty means the
+	// standard PG* environment variables alone. Ignored with DSQL.
+	DSN string
+	// DSQL, when set, connects to an Aurora DSQL cluster with IAM tokens.
+	DSQL *DSQLOptions
+	// Serializable runs settlements at SERIALIZABLE instead of REPEATABLE READ
+	// (PostgreSQL only: DSQL has one level).
+	Serializable bool
+	// MaxConns bounds the pool; zero means DefaultMaxConns.
+	MaxConns int32
+	// ApplySchema creates the ledger's tables and indexes if they are missing.
+	ApplySchema bool
+	// Logger receives connection events; nil discards them.
+	Logger *slog.Logger
+}
+
+// Ledger is the ledger in a PostgreSQL-compatible database.
+type Ledger struct {
+	pool      *pgxpool.Pool
+	dialect   schema.Dialect
+	isolation pgx.TxIsoLevel
+	log       *slog.Logger
+	secrets   *redactor
+
+	// commit sends an attempt's writes and COMMIT and returns each statement's
+	// command tag; tests replace it to lose the connection at the worst moment.
+	commit func(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) ([]pgconn.CommandTag, error)
+}
+
+// Open connects, checks the connection, and applies the schema when asked.
+func Open(ctx context.Context, opts Options) (*Ledger, error) {
+	l := &Ledger{log: opts.Logger, secrets: &redactor{}, isolation: pgx.RepeatableRead}
+	if l.log == nil {
+		l.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	l.commit = sendBatch
+	cfg, err := l.poolConfig(ctx, opts)
+	if err != nil {
+		return nil, l.secrets.redact(err)
+	}
+	if opts.Serializable {
+		if l.dialect == schema.DSQL {
+			return nil, errors.New("aurora DSQL runs every transaction at REPEATABLE READ: " +
+				"drop the serializable setting")
+		}
+		l.isolation = pgx.Serializable
+	}
+	if err := l.connect(ctx, cfg); err != nil {
+		return nil, err
+	}
+	if opts.ApplySchema {
+		if err := schema.Apply(ctx, l.pool, l.dialect); err != nil {
+			l.pool.Close()
+			return nil, l.secrets.redact(fmt.Errorf("applying the ledger schema: %w", err))
+		}
+	}
+	return l, nil
+}
+
+// connect opens the pool and makes one connection, to fail early and clearly.
+func (l *Ledger) connect(ctx context.Context, cfg *pgxpool.Config) error {
+	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
+	defer cancel()
+	var err error
+	if l.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+		return l.secrets.redact(fmt.Errorf("connecting to %s: %w", l.dialect, err))
+	}
+	if err := l.pool.Ping(ctx); err != nil {
+		l.pool.Close()
+		return l.secrets.redact(fmt.Errorf("connecting to %s at %s: %w", l.dialect,
+			cfg.ConnConfig.Host, err))
+	}
+	return nil
+}
+
+func (l *Ledger) poolConfig(ctx context.Context, opts Options) (*pgxpool.Config, error) {
+	var cfg *pgxpool.Config
+	var err error
+	if opts.DSQL != nil {
+		l.dialect = schema.DSQL
+		cfg, err = l.dsqlConfig(ctx, *opts.DSQL)
+	} else {
+		cfg, err = pgxpool.ParseConfig(opts.DSN)
+		if err == nil && cfg.ConnConfig.Password != "" {
+			l.secrets.add(cfg.ConnConfig.Password)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	cfg.MaxConns = opts.MaxConns
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	cfg.MaxConnLifetime, cfg.MaxConnLifetimeJitter = maxConnLifetime, maxConnLifetimeJitter
+	return cfg, nil
+}
+
+// Dialect says which database the ledger is on.
+func (l *Ledger) Dialect() schema.Dialect { return l.dialect }
+
+// Pool is the connection pool, for tools that read the ledger directly.
+func (l *Ledger) Pool() *pgxpool.Pool { return l.pool }
+
+// Close closes every connection.
+func (l *Ledger) Close() error {
+	l.pool.Close()
+	return nil
+}
+
+// sendBatch runs a batch in one round trip and returns the statements' tags, or
+// the first error: the server skips what follows a failed statement, so the
+// first error is the one that matters and a COMMIT after it never runs.
+func sendBatch(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) ([]pgconn.CommandTag, error) {
+	br := conn.SendBatch(ctx, b)
+	tags := make([]pgconn.CommandTag, 0, b.Len())
+	var first error
+	for range b.Len() {
+		tag, err := br.Exec()
+		if err != nil {
+			first = err
+			break
+		}
+		tags = append(tags, tag)
+	}
+	if err := br.Close(); first == nil {
+		first = err
+	}
+	return tags, first
+}

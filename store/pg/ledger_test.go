@@ -1,0 +1,353 @@
+package pg
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/quantedge/qex/money"
+	"github.com/quantedge/qex/schema"
+	"github.com/quantedge/qex/store"
+	"github.com/quantedge/qex/store/pg/pgtest"
+)
+
+var closedAt = time.Date(2026, 1, 1, 0, 0, 1, 0, time.UTC)
+
+// open gives a test a ledger on a database of its own, seeded with two
+// advertisers and a publisher.
+func open(t *testing.T, budget money.Micros) *Ledger {
+	t.Helper()
+	ctx := context.Background()
+	l, err := Open(ctx, Options{DSN: pgtest.NewDatabase(t), ApplySchema: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	err = l.SeedAccounts(ctx, []store.Account{
+		{ID: "adv-1", Kind: store.Advertiser, Initial: budget},
+		{ID: "adv-2", Kind: store.Advertiser, Initial: budget},
+		{ID: "pub-1", Kind: store.Publisher},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func closedSlot(id, advertiser string, price money.Micros) store.Slot {
+	return store.Slot{ID: id, Publisher: "pub-1", Floor: 10 * money.Cent, ClosedAt: closedAt,
+		Status: store.SlotClosed, Price: price, RunID: "run-1",
+		Winner: &store.Bid{ID: "bid-" + id, SlotID: id, Region: "us-east-1", Advertiser: advertiser,
+			Price: price, Arrival: closedAt.Add(-time.Second)}}
+}
+
+func mustClose(t *testing.T, l *Ledger, slots ...store.Slot) {
+	t.Helper()
+	if err := l.CloseSlots(context.Background(), slots); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func cleanAudit(t *testing.T, l *Ledger) store.AuditReport {
+	t.Helper()
+	r, err := l.Audit(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK() {
+		t.Fatalf("audit failed:\n%s", r)
+	}
+	return r
+}
+
+func settle(l *Ledger, id string) (store.SettleResult, error) {
+	return l.Settle(context.Background(), store.SettleRequest{Slot: store.Slot{ID: id},
+		RunID: "run-1", Attempt: 1, Racer: 1})
+}
+
+func TestSchemaAppliesTwice(t *testing.T) {
+	l := open(t, money.Dollar)
+	for range 2 {
+		if err := schema.Apply(context.Background(), l.pool, schema.PostgreSQL); err != nil {
+			t.Fatalf("applying the schema again: %v", err)
+		}
+	}
+}
+
+func TestSettle(t *testing.T) {
+	ctx := context.Background()
+	l := open(t, 10*money.Dollar)
+	mustClose(t, l, closedSlot("s1", "adv-1", 3*money.Dollar))
+	mustClose(t, l, closedSlot("s1", "adv-2", 9*money.Dollar)) // ignored: already closed
+
+	res, err := settle(l, "s1")
+	if err != nil || res.Status != store.SlotSettled || res.SettlementID == "" {
+		t.Fatalf("Settle = %+v, %v", res, err)
+	}
+	if w := res.Slot.Winner; w == nil || w.Advertiser != "adv-1" || res.Slot.Price != 3*money.Dollar {
+		t.Fatalf("settled %+v, want the recorded winner adv-1 at $3", res.Slot)
+	}
+	top, err := l.TopAccounts(ctx, store.Advertiser, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if top[0].ID != "adv-2" || top[1].ID != "adv-1" || top[1].Balance != 7*money.Dollar ||
+		top[1].Initial != 10*money.Dollar {
+		t.Fatalf("balances %+v", top)
+	}
+	if _, err := settle(l, "s1"); !errors.Is(err, store.ErrAlreadySettled) {
+		t.Fatalf("second Settle: %v, want ErrAlreadySettled", err)
+	}
+	r := cleanAudit(t, l)
+	if r.Settled != 1 || r.Settlements != 1 || r.Entries != 2 || r.BalanceTotal != 20*money.Dollar {
+		t.Fatalf("audit %+v", r)
+	}
+	var bidID string
+	if err := l.pool.QueryRow(ctx, `SELECT bid_id FROM ad_bids WHERE slot_id = 's1'`).Scan(&bidID); err != nil || bidID != "bid-s1" {
+		t.Fatalf("winning bid row: %q, %v", bidID, err)
+	}
+}
+
+func TestSettleInsufficientFundsAndUnknowns(t *testing.T) {
+	l := open(t, 5*money.Dollar)
+	mustClose(t, l, closedSlot("s1", "adv-1", 3*money.Dollar), closedSlot("s2", "adv-1", 3*money.Dollar),
+		closedSlot("ghost", "adv-9", money.Dollar))
+	if _, err := settle(l, "s1"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := settle(l, "s2")
+	if err != nil || res.Status != store.SlotUnsold || res.Reason != store.ReasonInsufficientFunds {
+		t.Fatalf("Settle = %+v, %v; want unsold, insufficient funds", res, err)
+	}
+	if res, err := settle(l, "s2"); err != nil || res.Status != store.SlotUnsold {
+		t.Fatalf("settling an unsold slot again: %+v, %v", res, err)
+	}
+	if _, err := settle(l, "nope"); !errors.Is(err, store.ErrUnknownSlot) {
+		t.Fatalf("unknown slot: %v", err)
+	}
+	if _, err := settle(l, "ghost"); !errors.Is(err, store.ErrUnknownAccount) {
+		t.Fatalf("unknown advertiser: %v", err)
+	}
+	r := cleanAudit(t, l)
+	if r.Settled != 1 || r.Unsold != 1 || r.Pending != 1 {
+		t.Fatalf("audit %+v", r)
+	}
+}
+
+// TestFirstCommitterWins interleaves two attempts by hand on two connections:
+// both take their snapshot, the first commits, and the second gets SQLSTATE 40001
+// as the engine's conflict, leaving nothing behind.
+func TestFirstCommitterWins(t *testing.T) {
+	ctx := context.Background()
+	l := open(t, 10*money.Dollar)
+	mustClose(t, l, closedSlot("s1", "adv-1", money.Dollar))
+	connA, connB := acquire(t, l), acquire(t, l)
+	req := store.SettleRequest{Slot: store.Slot{ID: "s1"}, RunID: "run-1", Attempt: 1}
+
+	snapA, err := l.begin(ctx, connA, "s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	snapB, err := l.begin(ctx, connB, "s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resA, err := l.finish(ctx, connA, req, snapA.slot, settleWrites(snapA.slot, newID(), req),
+		store.SettleResult{Status: store.SlotSettled})
+	if err != nil || resA.Status != store.SlotSettled {
+		t.Fatalf("first committer: %+v, %v", resA, err)
+	}
+	_, err = l.finish(ctx, connB, req, snapB.slot, settleWrites(snapB.slot, newID(), req),
+		store.SettleResult{Status: store.SlotSettled})
+	var ce *store.ConflictError
+	if !errors.Is(err, store.ErrConflict) || !errors.As(err, &ce) || ce.Code != "40001" {
+		t.Fatalf("second committer: %v, want a 40001 conflict", err)
+	}
+	if r := cleanAudit(t, l); r.Settlements != 1 {
+		t.Fatalf("%d settlements", r.Settlements)
+	}
+	// The loser's connection is usable again: its transaction was rolled back.
+	if _, err := connB.Exec(ctx, "SELECT 1"); err != nil {
+		t.Fatalf("the losing connection was left in a failed transaction: %v", err)
+	}
+}
+
+func acquire(t *testing.T, l *Ledger) *pgx.Conn {
+	t.Helper()
+	c, err := l.pool.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Release)
+	return c.Conn()
+}
+
+// TestLostCommit loses the connection around the COMMIT, before and after the
+// server ran it, and checks the attempt reads the truth back.
+func TestLostCommit(t *testing.T) {
+	lost := errors.New("connection reset by peer")
+	tests := []struct {
+		name      string
+		serverRan bool
+		wantErr   bool
+	}{
+		{"lost after the commit", true, false},
+		{"lost before the commit", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := open(t, 10*money.Dollar)
+			mustClose(t, l, closedSlot("s1", "adv-1", money.Dollar))
+			l.commit = func(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) ([]pgconn.CommandTag, error) {
+				if tt.serverRan {
+					if _, err := sendBatch(ctx, conn, b); err != nil {
+						t.Fatal(err)
+					}
+				}
+				_ = conn.Close(ctx)
+				return nil, lost
+			}
+			res, err := settle(l, "s1")
+			if tt.wantErr {
+				if err == nil || !errors.Is(err, lost) || errors.Is(err, store.ErrConflict) {
+					t.Fatalf("Settle = %+v, %v; want the lost-connection error", res, err)
+				}
+			} else if err != nil || res.Status != store.SlotSettled {
+				t.Fatalf("Settle = %+v, %v; want settled (the commit went through)", res, err)
+			}
+			r := cleanAudit(t, l)
+			if want := map[bool]int{true: 1, false: 0}[tt.serverRan]; r.Settlements != want {
+				t.Fatalf("%d settlements, want %d", r.Settlements, want)
+			}
+			l.commit = sendBatch
+			if _, err := settle(l, "s1"); tt.serverRan != errors.Is(err, store.ErrAlreadySettled) {
+				t.Fatalf("settling again: %v", err)
+			}
+		})
+	}
+}
+
+func TestPendingSlots(t *testing.T) {
+	ctx := context.Background()
+	l := open(t, money.Dollar)
+	a, b, c := closedSlot("a", "adv-1", 1), closedSlot("b", "adv-1", 1), closedSlot("c", "adv-1", 1)
+	b.ClosedAt, c.ClosedAt, c.RunID = closedAt.Add(-time.Second), closedAt.Add(time.Hour), "run-2"
+	unsold := store.Slot{ID: "u", Publisher: "pub-1", Status: store.SlotUnsold,
+		Reason: store.ReasonNoEligibleBid, ClosedAt: closedAt, RunID: "run-1"}
+	mustClose(t, l, a, b, c, unsold)
+
+	got, err := l.PendingSlots(ctx, store.PendingFilter{ClosedBefore: closedAt.Add(time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ID != "b" || got[1].ID != "a" {
+		t.Fatalf("pending = %+v, want [b a]", got)
+	}
+	if w := got[1].Winner; w == nil || w.ID != "bid-a" || !w.Arrival.Equal(a.Winner.Arrival) ||
+		got[1].Price != 1 || got[1].Floor != a.Floor || got[1].RunID != "run-1" {
+		t.Fatalf("pending slot read back as %+v (winner %+v)", got[1], got[1].Winner)
+	}
+	got, _ = l.PendingSlots(ctx, store.PendingFilter{ClosedBefore: closedAt.Add(2 * time.Hour),
+		RunID: "run-2"})
+	if len(got) != 1 || got[0].ID != "c" {
+		t.Fatalf("pending of run-2 = %+v", got)
+	}
+	got, _ = l.PendingSlots(ctx, store.PendingFilter{ClosedBefore: closedAt.Add(2 * time.Hour), Limit: 1})
+	if len(got) != 1 || got[0].ID != "b" {
+		t.Fatalf("limited = %+v", got)
+	}
+}
+
+func TestRecordsAndSeeding(t *testing.T) {
+	ctx := context.Background()
+	l := open(t, money.Dollar)
+	events := []store.ConflictEvent{
+		{SlotID: "s1", RunID: "r", Attempt: 1, Racer: 2, Code: "40001", Detail: "OC000", At: closedAt},
+		{SlotID: "s1", RunID: "r", Attempt: 2, Racer: 3, Code: "40001", At: closedAt},
+	}
+	if err := l.RecordConflicts(ctx, events); err != nil {
+		t.Fatal(err)
+	}
+	run := store.Run{ID: "r", StartedAt: closedAt, Config: `{"seed":1}`}
+	if err := l.RecordRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	run.EndedAt, run.Summary = closedAt.Add(time.Minute), `{"settled":3}`
+	if err := l.RecordRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	var summary string
+	if err := l.pool.QueryRow(ctx, `SELECT count(*) FROM conflict_events WHERE detail = 'OC000'`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("conflict events with OC000: %d, %v", n, err)
+	}
+	if err := l.pool.QueryRow(ctx, `SELECT summary FROM simulation_runs WHERE run_id = 'r'`).Scan(&summary); err != nil || summary != run.Summary {
+		t.Fatalf("run summary %q, %v", summary, err)
+	}
+	// Seeding again, with other budgets, keeps the accounts as they are.
+	if err := l.SeedAccounts(ctx, []store.Account{{ID: "adv-1", Kind: store.Advertiser,
+		Initial: 99 * money.Dollar}}); err != nil {
+		t.Fatal(err)
+	}
+	if r := cleanAudit(t, l); r.Accounts != 3 || r.InitialTotal != 2*money.Dollar {
+		t.Fatalf("audit after re-seeding: %+v", r)
+	}
+}
+
+// TestAuditCatchesDamage breaks the ledger's rows behind its back and checks
+// the audit names each kind of damage.
+func TestAuditCatchesDamage(t *testing.T) {
+	ctx := context.Background()
+	l := open(t, 10*money.Dollar)
+	mustClose(t, l, closedSlot("s1", "adv-1", money.Dollar), closedSlot("s2", "adv-1", money.Dollar),
+		closedSlot("s3", "adv-1", money.Dollar))
+	for _, id := range []string{"s1", "s2"} {
+		if _, err := settle(l, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, sql := range []string{
+		`UPDATE financial_ledger SET amount_micros = amount_micros + 1
+		 WHERE slot_id = 's1' AND amount_micros > 0`,
+		`UPDATE enterprise_accounts SET balance_micros = balance_micros + 5 WHERE account_id = 'pub-1'`,
+		`UPDATE ad_slots SET status = 'unsold' WHERE slot_id = 's2'`,
+		`UPDATE ad_slots SET status = 'settled' WHERE slot_id = 's3'`,
+		`INSERT INTO financial_ledger (settlement_id, slot_id, account_id, amount_micros)
+		 VALUES (gen_random_uuid(), 'x', 'pub-1', 0)`,
+	} {
+		if _, err := l.pool.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := l.Audit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.UnbalancedSettlements != 1 || r.MoneyConserved() || r.SettlementsNotSettled != 1 ||
+		r.SettledWithoutSettlement != 1 || r.OrphanEntries != 1 || r.OK() {
+		t.Fatalf("audit missed damage: %+v\n%s", r, r)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	_, err := Open(context.Background(), Options{DSN: "postgres://nobody:hunter2@127.0.0.1:1/x?connect_timeout=2"})
+	if err == nil {
+		t.Fatal("opened a ledger on a closed port")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "connecting to PostgreSQL") || strings.Contains(msg, "hunter2") {
+		t.Fatalf("error %q: want what failed, without the password", msg)
+	}
+	_, err = Open(context.Background(), Options{DSQL: &DSQLOptions{Endpoint: testEndpoint,
+		Credentials: staticCreds()}, Serializable: true})
+	if err == nil || !strings.Contains(err.Error(), "REPEATABLE READ") {
+		t.Fatalf("serializable on DSQL: %v", err)
+	}
+}
+
+func newID() uuid.UUID { return uuid.New() }
