@@ -42,8 +42,6 @@ type Outcome struct {
 	Winner *store.Bid
 	// Price is what the winner pays.
 	Price money.Micros
-	// Eligible counts the bids that took part.
-	Eligible int
 }
 
 // Sold reports whether the auction has a winner.
@@ -51,17 +49,16 @@ func (o Outcome) Sold() bool { return o.Winner != nil }
 
 // Evaluate runs a slot's auction. A bid is eligible when its price is at least
 // the floor and it arrived no later than closeAt (a zero closeAt admits every
-// arrival). Ties go to the earlier arrival, then to the smaller bid id, so the
-// outcome never depends on the order the bids came back in.
+// arrival). Ties go to the earlier arrival, then to the smaller bid id, then to
+// the smaller region (a bid's key is its region and id), so the outcome never
+// depends on the order the bids came back in.
 func Evaluate(kind AuctionType, floor money.Micros, closeAt time.Time, bids []store.Bid) Outcome {
 	var best, second *store.Bid
-	eligible := 0
 	for i := range bids {
 		b := &bids[i]
 		if b.Price < floor || (!closeAt.IsZero() && b.Arrival.After(closeAt)) {
 			continue
 		}
-		eligible++
 		switch {
 		case best == nil || outranks(b, best):
 			best, second = b, best
@@ -81,17 +78,19 @@ func Evaluate(kind AuctionType, floor money.Micros, closeAt time.Time, bids []st
 		}
 		price = min(price, winner.Price)
 	}
-	return Outcome{Winner: &winner, Price: price, Eligible: eligible}
+	return Outcome{Winner: &winner, Price: price}
 }
 
 // outranks reports whether a beats b: higher price, then earlier arrival, then
-// the smaller bid id.
+// the smaller bid id, then the smaller region.
 func outranks(a, b *store.Bid) bool {
-	if a.Price != b.Price {
+	switch {
+	case a.Price != b.Price:
 		return a.Price > b.Price
-	}
-	if !a.Arrival.Equal(b.Arrival) {
+	case !a.Arrival.Equal(b.Arrival):
 		return a.Arrival.Before(b.Arrival)
+	case a.ID != b.ID:
+		return a.ID < b.ID
 	}
-	return a.ID < b.ID
+	return a.Region < b.Region
 }

@@ -98,7 +98,7 @@ func benchmarkSettle(b *testing.B, k int) {
 	}
 	done := make(chan struct{})
 	go func() { e.settlePool(ctx); close(done) }()
-	go e.recordConflicts(ctx)
+	go e.writeConflicts(ctx)
 
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"slices"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,9 +20,11 @@ type openSlot struct {
 	closeAt time.Time
 	// dueAt is when the slot may be evaluated; zero means at once.
 	dueAt time.Time
-	// pending counts the slot's bids generated but not yet stored. The slot is
-	// evaluated only once it is zero, so no stored bid is missed.
-	pending atomic.Int64
+	// replayed slots come from recorded traffic: their close times are history.
+	replayed bool
+	// unstored counts the slot's bids made but not yet done with by the bid
+	// store. The slot is evaluated only once it is zero, so no bid is missed.
+	unstored atomic.Int64
 }
 
 // slotBook holds the slots between opening and evaluation, in order of dueAt.
@@ -59,7 +63,7 @@ func (b *slotBook) takeReady() []*openSlot {
 			kept = append(kept, b.slots[i:]...)
 			break
 		}
-		if s.pending.Load() == 0 {
+		if s.unstored.Load() == 0 {
 			ready = append(ready, s)
 			continue
 		}
@@ -68,6 +72,17 @@ func (b *slotBook) takeReady() []*openSlot {
 	clear(b.slots[len(kept):])
 	b.slots = kept
 	return ready
+}
+
+// retry puts back slots that could not be closed, due again at the given time.
+func (b *slotBook) retry(slots []*openSlot, at time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, s := range slots {
+		s.dueAt = at
+		i := sort.Search(len(b.slots), func(i int) bool { return b.slots[i].dueAt.After(at) })
+		b.slots = slices.Insert(b.slots, i, s)
+	}
 }
 
 func (b *slotBook) len() int {

@@ -2,10 +2,10 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/quantedge/qex/store"
 )
@@ -15,15 +15,14 @@ const (
 	// evaluators bounds concurrent reads of slots' bids: on DynamoDB each is a
 	// Query round trip.
 	evaluators = 8
-	// closeRetries bounds how often a failed write of closed slots is retried
-	// before the slots are given up (their bids expire with them).
-	closeRetries = 5
-	closeBackoff = 50 * time.Millisecond
+	// closeRetryDelay is how long a slot that could not be closed (its bids
+	// unreadable, or the ledger not taking it) waits before the next try.
+	closeRetryDelay = 250 * time.Millisecond
 )
 
-// close evaluates slots as they become ready and records them in the ledger,
+// closeLoop evaluates slots as they become ready and records them in the ledger,
 // until ctx ends.
-func (e *Engine) close(ctx context.Context) {
+func (e *Engine) closeLoop(ctx context.Context) {
 	t := time.NewTicker(closerTick)
 	defer t.Stop()
 	for {
@@ -38,95 +37,132 @@ func (e *Engine) close(ctx context.Context) {
 	}
 }
 
+// closing is a slot on its way from the book to the ledger.
+type closing struct {
+	open *openSlot
+	slot store.Slot
+}
+
 // closeSlots runs the auctions of ready slots, records them closed in one ledger
-// call, and hands the sold ones to the settlement workers.
+// call, and hands the sold ones to the settlers. A slot whose bids cannot be read,
+// or a batch the ledger does not take, goes back to the book to be tried again:
+// a failing store delays a slot, never loses it.
 func (e *Engine) closeSlots(ctx context.Context, ready []*openSlot) {
+	closed, unread, err := e.evaluate(ctx, ready)
+	if len(unread) > 0 {
+		e.retryLater(unread, fmt.Errorf("reading bids: %w", err))
+	}
+	if len(closed) == 0 {
+		return
+	}
+	if err := e.record(ctx, closed); err != nil {
+		slots := make([]*openSlot, len(closed))
+		for i, c := range closed {
+			slots[i] = c.open
+		}
+		e.retryLater(slots, err)
+		return
+	}
+	e.dispatch(ctx, closed)
+}
+
+// evaluate reads each slot's bids and runs its auction, several slots at once.
+// It returns the closed slots, and the slots whose bids could not be read with
+// the first such error.
+func (e *Engine) evaluate(ctx context.Context, ready []*openSlot) ([]closing, []*openSlot, error) {
 	auction := *e.auction.Load()
 	now := time.Now()
-	closed := make([]store.Slot, len(ready))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(evaluators)
+	out := make([]closing, len(ready))
+	errs := make([]error, len(ready))
+	sem := make(chan struct{}, evaluators)
+	var wg sync.WaitGroup
 	for i, s := range ready {
-		g.Go(func() error {
-			bids, err := e.bids.SlotBids(gctx, s.id)
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			bids, err := e.bids.SlotBids(ctx, s.id)
 			if err != nil {
-				return fmt.Errorf("reading bids of slot %s: %w", s.id, err)
+				errs[i] = fmt.Errorf("slot %s: %w", s.id, err)
+				return
 			}
 			closeAt := s.closeAt
-			if !s.dueAt.IsZero() && closeAt.After(now) {
+			if !s.replayed && closeAt.After(now) {
 				closeAt = now // the run ended first: the auction closes now
 			}
-			closed[i] = e.closedSlot(s, closeAt, Evaluate(auction, s.floor, closeAt, bids))
-			return nil
+			out[i] = closing{open: s, slot: e.closedSlot(s, closeAt,
+				Evaluate(auction, s.floor, closeAt, bids))}
 		})
 	}
-	if err := g.Wait(); err != nil {
-		e.abandonSlots(ready, err)
-		return
-	}
-	for _, s := range closed {
-		if s.Status == store.SlotClosed {
-			e.claim(s.ID)
-		}
-	}
-	if err := e.writeClosed(ctx, closed); err != nil {
-		for _, s := range closed {
-			if s.Status == store.SlotClosed {
-				e.release(s.ID)
-			}
-		}
-		e.abandonSlots(ready, err)
-		return
-	}
-	e.tel.slotsClosed.Add(uint64(len(closed)))
-	for i, s := range closed {
-		if s.Status == store.SlotUnsold {
-			e.tel.unsoldNoBid.Add(1)
-			e.finishSlot(SlotOutcome{Slot: s})
+	wg.Wait()
+	var closed []closing
+	var unread []*openSlot
+	for i, c := range out {
+		if errs[i] != nil {
+			unread = append(unread, ready[i])
 			continue
 		}
-		since := s.ClosedAt
-		if ready[i].dueAt.IsZero() { // replayed: the close time is history
-			since = now
-		}
-		e.enqueue(ctx, s, since)
+		closed = append(closed, c)
 	}
+	return closed, unread, errors.Join(errs...)
 }
 
 func (e *Engine) closedSlot(s *openSlot, closeAt time.Time, o Outcome) store.Slot {
 	closed := store.Slot{ID: s.id, Publisher: s.publisher, Floor: s.floor, ClosedAt: closeAt,
 		RunID: e.runID, Status: store.SlotClosed, Winner: o.Winner, Price: o.Price}
-	if closed.ClosedAt.IsZero() {
-		closed.ClosedAt = time.Now()
-	}
 	if !o.Sold() {
 		closed.Status, closed.Reason = store.SlotUnsold, store.ReasonNoEligibleBid
 	}
 	return closed
 }
 
-// writeClosed records closed slots, retrying a failing ledger a few times.
-func (e *Engine) writeClosed(ctx context.Context, slots []store.Slot) error {
-	var err error
-	for try := range closeRetries {
-		if err = e.ledger.CloseSlots(ctx, slots); err == nil {
-			return nil
+// record claims the sold slots for this run's settlers and writes every closed
+// slot to the ledger in one call; on failure the claims are let go.
+func (e *Engine) record(ctx context.Context, closed []closing) error {
+	slots := make([]store.Slot, len(closed))
+	for i, c := range closed {
+		slots[i] = c.slot
+		if c.slot.Status == store.SlotClosed {
+			e.claim(c.slot.ID)
 		}
-		e.log.Warn("recording closed slots", "slots", len(slots), "try", try+1, "err", err)
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(closeBackoff << try):
+	}
+	err := e.ledger.CloseSlots(ctx, slots)
+	if err == nil {
+		e.tel.slotsClosed.Add(uint64(len(slots)))
+		return nil
+	}
+	for _, s := range slots {
+		if s.Status == store.SlotClosed {
+			e.release(s.ID)
 		}
 	}
 	return fmt.Errorf("recording %d closed slots: %w", len(slots), err)
 }
 
-// abandonSlots gives up slots that could not be closed: their auctions never
-// reach the ledger, and the failure is shown.
-func (e *Engine) abandonSlots(slots []*openSlot, err error) {
-	e.tel.settleErrors.Add(1)
+// dispatch finishes the unsold slots and hands the sold ones to their racers.
+func (e *Engine) dispatch(ctx context.Context, closed []closing) {
+	now := time.Now()
+	for _, c := range closed {
+		if c.slot.Status == store.SlotUnsold {
+			e.tel.unsoldNoBid.Add(1)
+			e.finishSlot(SlotOutcome{Slot: c.slot})
+			continue
+		}
+		since := c.slot.ClosedAt
+		if c.open.replayed {
+			since = now // the close time is history: measure from here
+		}
+		e.enqueue(ctx, c.slot, since)
+	}
+}
+
+// retryLater puts slots that could not be closed back in the book, and shows why.
+func (e *Engine) retryLater(slots []*openSlot, err error) {
+	e.book.retry(slots, time.Now().Add(closeRetryDelay))
+	if errors.Is(err, context.Canceled) {
+		return // the run is stopping, not failing
+	}
+	e.tel.closeErrors.Add(uint64(len(slots)))
 	e.tel.fail(err)
-	e.log.Error("closing slots", "slots", len(slots), "err", err)
-	e.outstanding.Add(-int64(len(slots)))
+	e.log.Error("closing slots; will try again", "slots", len(slots), "in", closeRetryDelay,
+		"err", err)
 }

@@ -32,7 +32,7 @@ func DefaultRegions() []Region {
 
 // Defaults of a Config.
 const (
-	DefaultSlotRate          = 40.0 // slots opened per second
+	DefaultSlotsPerSecond    = 40.0
 	DefaultSlotWindow        = time.Second
 	DefaultFloorMin          = 50 * money.Cent
 	DefaultFloorMax          = 250 * money.Cent
@@ -49,6 +49,7 @@ const (
 	DefaultDrainTimeout      = 15 * time.Second
 	MaxRegionRate            = 1_000_000.0 // bids per second, per region
 	MaxWorkers               = 1024
+	MaxContention            = 64
 )
 
 // Config is everything a run starts with. Run control changes some of it while the
@@ -91,7 +92,7 @@ func DefaultConfig() Config {
 	return Config{
 		Seed:              1,
 		Regions:           DefaultRegions(),
-		SlotRate:          DefaultSlotRate,
+		SlotRate:          DefaultSlotsPerSecond,
 		SlotWindow:        DefaultSlotWindow,
 		FloorMin:          DefaultFloorMin,
 		FloorMax:          DefaultFloorMax,
@@ -141,7 +142,8 @@ func (c Config) Validate() error {
 	check(err == nil, "%v", err)
 	check(c.Workers >= 1 && c.Workers <= MaxWorkers,
 		"workers must be in [1, %d], got %d", MaxWorkers, c.Workers)
-	check(c.Contention >= 1, "contention must be at least 1, got %d", c.Contention)
+	check(c.Contention >= 1 && c.Contention <= MaxContention,
+		"contention must be in [1, %d], got %d", MaxContention, c.Contention)
 	if err := c.Backoff.Validate(); err != nil {
 		errs = append(errs, err)
 	}

@@ -5,11 +5,8 @@ import (
 	"time"
 )
 
-// Run control limits.
-const (
-	MaxContention = 64
-	minRegionRate = 0.0
-)
+// minRegionRate is the lowest rate a region's dial turns to: silence.
+const minRegionRate = 0.0
 
 // RegionDial is a region's live setting: its rate and whether it is up.
 type RegionDial struct {

@@ -11,20 +11,19 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/quantedge/qex/store"
 )
 
 // Pipeline tuning.
 const (
-	generatorTick  = 10 * time.Millisecond
-	closerTick     = 10 * time.Millisecond
-	drainPoll      = 5 * time.Millisecond
-	ingestQueue    = 256 // batches
-	racerQueue     = 4096
-	conflictQueue  = 4096
-	reconcileLimit = 1000
+	generatorTick       = 10 * time.Millisecond
+	closerTick          = 10 * time.Millisecond
+	drainPoll           = 5 * time.Millisecond
+	ingestQueueBatches  = 256
+	racerQueueTasks     = 4096
+	conflictQueueEvents = 4096
+	reconcileLimitSlots = 1000
 )
 
 // Engine is one run of the exchange: it generates or replays traffic, stores the
@@ -91,9 +90,9 @@ func New(cfg Config, bids store.BidStore, ledger store.Ledger, opts ...Option) (
 		tel:        newTelemetry(cfg.Regions),
 		state:      StateStarting,
 		resize:     make(chan struct{}, 1),
-		ingestCh:   make(chan ingestBatch, ingestQueue),
-		racerCh:    make(chan racerTask, racerQueue),
-		conflictCh: make(chan store.ConflictEvent, conflictQueue),
+		ingestCh:   make(chan ingestBatch, ingestQueueBatches),
+		racerCh:    make(chan racerTask, racerQueueTasks),
+		conflictCh: make(chan store.ConflictEvent, conflictQueueEvents),
 		inFlight:   make(map[string]struct{}),
 	}
 	if e.log == nil {
@@ -138,37 +137,70 @@ func (e *Engine) run(ctx context.Context, feed feeder) (Report, error) {
 	if err := e.recordRun(ctx, started, time.Time{}, nil); err != nil {
 		return Report{}, err
 	}
-	stageCtx, stopStages := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopStages()
-	stages, stageCtx := errgroup.WithContext(stageCtx)
-	for range e.cfg.IngestWorkers {
-		stages.Go(func() error { e.ingest(stageCtx); return nil })
-	}
-	stages.Go(func() error { e.close(stageCtx); return nil })
-	stages.Go(func() error { e.settlePool(stageCtx); return nil })
-	stages.Go(func() error { e.reconcileLoop(stageCtx); return nil })
-	stages.Go(func() error { e.recordConflicts(stageCtx); return nil })
-
+	p := e.startStages(context.WithoutCancel(ctx))
 	e.setState(StateRunning)
 	e.log.Info("run started", "run", e.runID, "seed", e.cfg.Seed)
-	feedErr := feed(ctx, stageCtx)
+	feedErr := feed(ctx, p.ctx)
+
 	e.setState(StateDraining)
 	e.book.advance(farFuture)
 	drained := e.drain(ctx)
-	stopStages()
-	_ = stages.Wait()
+	e.stop(p)
 	e.setState(StateStopped)
 
-	report, err := e.report(context.WithoutCancel(ctx), time.Since(started), drained)
+	end := context.WithoutCancel(ctx)
+	report, err := e.report(end, time.Since(started), drained)
 	if err != nil {
 		return report, err
 	}
-	e.emitUnsettled(context.WithoutCancel(ctx))
-	if err := e.recordRun(context.WithoutCancel(ctx), started, time.Now(), &report); err != nil {
+	e.emitUnsettled(end)
+	if err := e.recordRun(end, started, time.Now(), &report); err != nil {
 		e.log.Error("recording the run", "err", err)
 	}
 	e.log.Info("run ended", "run", e.runID, "settled", report.Snapshot.Settled, "ok", report.OK())
 	return report, feedErr
+}
+
+// pipeline is the running stages and how to stop them.
+type pipeline struct {
+	ctx                context.Context // the stages', for feeders to hand work over on
+	cancel, stopWriter context.CancelFunc
+	stages, writer     sync.WaitGroup
+}
+
+// startStages starts every stage; the conflict writer gets a context of its own,
+// so that it outlives the settlers whose events it writes.
+func (e *Engine) startStages(parent context.Context) *pipeline {
+	p := &pipeline{}
+	p.ctx, p.cancel = context.WithCancel(parent)
+	writerCtx, stopWriter := context.WithCancel(parent)
+	p.stopWriter = stopWriter
+	for range e.cfg.IngestWorkers {
+		p.stages.Go(func() { e.ingest(p.ctx) })
+	}
+	p.stages.Go(func() { e.closeLoop(p.ctx) })
+	p.stages.Go(func() { e.settlePool(p.ctx) })
+	p.stages.Go(func() { e.reconcileLoop(p.ctx) })
+	p.writer.Go(func() { e.writeConflicts(writerCtx) })
+	return p
+}
+
+// stop ends the stages in order: first every stage, then the racer tasks still
+// queued are counted out (so each job reports its outcome once), and last the
+// conflict writer, which by then has every event there will be.
+func (e *Engine) stop(p *pipeline) {
+	p.cancel()
+	p.stages.Wait()
+	for queued := true; queued; {
+		select {
+		case t := <-e.racerCh:
+			e.racerDone(t.job)
+		default:
+			queued = false
+		}
+	}
+	p.stopWriter()
+	p.writer.Wait()
 }
 
 // farFuture is a watermark past every slot: when traffic stops, every open
@@ -203,7 +235,7 @@ func (e *Engine) generateStep(stages context.Context, g *generator, now time.Tim
 	batch := e.newBatch()
 	g.step(now, e.regionDials(), e.openSlot, func(b store.Bid, s *openSlot) {
 		made++
-		s.pending.Add(1)
+		s.unstored.Add(1)
 		e.tel.region(b.Region).bids.Add(1)
 		batch.add(b, s)
 		if batch.full(e.cfg.BatchSize) {

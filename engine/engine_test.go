@@ -182,8 +182,8 @@ func TestReconcilerSettlesLeftovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Snapshot.Requeued == 0 || r.Audit.Pending != 0 || !r.OK() {
-		t.Fatalf("re-queued %d, still pending %d:\n%s", r.Snapshot.Requeued, r.Audit.Pending, r.Audit)
+	if r.Snapshot.Requeued == 0 || r.Audit.AwaitingSettlement != 0 || !r.OK() {
+		t.Fatalf("re-queued %d, still pending %d:\n%s", r.Snapshot.Requeued, r.Audit.AwaitingSettlement, r.Audit)
 	}
 }
 
@@ -212,8 +212,8 @@ func TestAbandonedSlotsAreRequeued(t *testing.T) {
 	if r.Snapshot.Requeued == 0 {
 		t.Fatal("abandoned slots were never re-queued")
 	}
-	if !r.OK() || r.Audit.Pending != 0 || r.Audit.Settled+r.Audit.Unsold != 400 {
-		t.Fatalf("after re-queuing: pending %d, settled %d, unsold %d\n%s", r.Audit.Pending,
+	if !r.OK() || r.Audit.AwaitingSettlement != 0 || r.Audit.Settled+r.Audit.Unsold != 400 {
+		t.Fatalf("after re-queuing: pending %d, settled %d, unsold %d\n%s", r.Audit.AwaitingSettlement,
 			r.Audit.Settled, r.Audit.Unsold, r.Audit)
 	}
 }

@@ -36,13 +36,25 @@ const (
 	// instead of replaying it as a burst.
 	maxCatchUp = time.Second
 	minPrice   = money.Cent
+	// bidPrefixLen is how much of the run id starts each bid id, keeping the
+	// bids of processes that share a seed and a bid store apart.
+	bidPrefixLen = 8
+)
+
+// Random streams. Each purpose draws from its own PCG stream of the run's seed,
+// so that, say, how many bids arrive never shifts which slots open.
+const (
+	streamSlots    = 0x51_07 // with the slot's number as the sequence
+	streamAccounts = 0xacc0_0000
+	streamBids     = 0xb1d5_0000
+	streamJitter   = 0x717e_0000 // with the worker's number as the sequence
 )
 
 func newGenerator(cfg Config, runID string, start time.Time) *generator {
 	g := &generator{
 		cfg:         cfg,
-		rng:         rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15)),
-		bidPrefix:   runID[:min(8, len(runID))] + "-",
+		rng:         rand.New(rand.NewPCG(cfg.Seed+streamBids, 0)),
+		bidPrefix:   runID[:min(bidPrefixLen, len(runID))] + "-",
 		advertisers: accountNames("adv", cfg.Advertisers),
 		publishers:  accountNames("pub", cfg.Publishers),
 		last:        start,
@@ -65,7 +77,7 @@ func accountNames(prefix string, n int) []string {
 // seedAccounts lists the run's accounts: advertiser budgets drawn log-uniformly
 // from the configured range with the run's seed, publishers at zero.
 func seedAccounts(cfg Config) []store.Account {
-	rng := rand.New(rand.NewPCG(cfg.Seed, 0xacc0))
+	rng := rand.New(rand.NewPCG(cfg.Seed+streamAccounts, 0))
 	lo, hi := math.Log(float64(cfg.BudgetMin)), math.Log(float64(cfg.BudgetMax))
 	var out []store.Account
 	for _, id := range accountNames("adv", cfg.Advertisers) {
@@ -82,7 +94,7 @@ func seedAccounts(cfg Config) []store.Account {
 // slotAt describes the n-th slot of a seed: its id, publisher and floor depend on
 // the seed and n alone, so every process with the seed agrees on them.
 func slotAt(cfg Config, n uint64, publishers []string) (id, publisher string, floor money.Micros) {
-	rng := rand.New(rand.NewPCG(cfg.Seed, n))
+	rng := rand.New(rand.NewPCG(cfg.Seed+streamSlots, n))
 	cents := int64((cfg.FloorMax - cfg.FloorMin) / money.Cent)
 	floor = cfg.FloorMin + money.Micros(rng.Int64N(cents+1))*money.Cent
 	publisher = publishers[rng.IntN(len(publishers))]

@@ -29,10 +29,10 @@ func (b *ingestBatch) add(bid store.Bid, s *openSlot) {
 
 func (b *ingestBatch) full(size int) bool { return len(b.bids) >= size }
 
-// settle tells each bid's slot that the bid is done with, stored or not.
-func (b *ingestBatch) settle() {
+// done tells each bid's slot that the bid store is done with it, stored or not.
+func (b *ingestBatch) done() {
 	for _, s := range b.slots {
-		s.pending.Add(-1)
+		s.unstored.Add(-1)
 	}
 }
 
@@ -42,7 +42,7 @@ func (e *Engine) sendBatch(ctx context.Context, b ingestBatch) {
 	select {
 	case e.ingestCh <- b:
 	case <-ctx.Done():
-		b.settle()
+		b.done()
 	}
 }
 
@@ -59,7 +59,7 @@ func (e *Engine) ingest(ctx context.Context) {
 }
 
 func (e *Engine) writeBatch(ctx context.Context, b ingestBatch) {
-	defer b.settle()
+	defer b.done()
 	start := time.Now()
 	err := e.bids.PutBids(ctx, b.bids)
 	if err != nil {

@@ -26,10 +26,10 @@ func (e *Engine) feed(ctx, stages context.Context, t *Traffic) error {
 	slots := make(map[string]*openSlot, len(t.Slots))
 	for _, ts := range t.Slots {
 		slots[ts.ID] = &openSlot{id: ts.ID, publisher: ts.Publisher, floor: ts.Floor,
-			closeAt: ts.Close}
+			closeAt: ts.Close, replayed: true}
 	}
 	for _, b := range t.Bids {
-		slots[b.SlotID].pending.Add(1)
+		slots[b.SlotID].unstored.Add(1)
 	}
 	for _, ts := range t.Slots {
 		e.openSlot(slots[ts.ID])
@@ -58,7 +58,7 @@ func (e *Engine) feed(ctx, stages context.Context, t *Traffic) error {
 // dropBids gives up bids never sent: their slots stop waiting for them.
 func (e *Engine) dropBids(bids []store.Bid, slots map[string]*openSlot) {
 	for _, b := range bids {
-		slots[b.SlotID].pending.Add(-1)
+		slots[b.SlotID].unstored.Add(-1)
 	}
 }
 

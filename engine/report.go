@@ -62,6 +62,7 @@ type Summary struct {
 	Abandoned            uint64            `json:"abandoned"`
 	Requeued             uint64            `json:"requeued"`
 	SettleErrors         uint64            `json:"errors"`
+	CloseErrors          uint64            `json:"close_errors"`
 	Unsettled            int               `json:"unsettled"`
 	Drained              bool              `json:"drained"`
 	LedgerBalanced       bool              `json:"ledger_balanced"`
@@ -93,7 +94,13 @@ type SettingsSummary struct {
 	Auction     string  `json:"auction"`
 }
 
-func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+// millis is a duration in milliseconds, to the microsecond.
+func millis(d time.Duration) float64 {
+	return float64(d.Microseconds()) / float64(time.Millisecond/time.Microsecond)
+}
+
+// rateDecimals: rates in a summary keep one decimal.
+const rateDecimals = 10
 
 func latency(p Percentiles) LatencySummary {
 	return LatencySummary{P50: millis(p.P50), P99: millis(p.P99), Max: millis(p.Max)}
@@ -107,7 +114,7 @@ func (r Report) Summary() Summary {
 		if secs <= 0 {
 			return 0
 		}
-		return float64(int64(float64(n)/secs*10)) / 10
+		return float64(int64(float64(n)/secs*rateDecimals)) / rateDecimals
 	}
 	depth := make(map[string]uint64, len(s.AttemptDepth))
 	for n, count := range s.AttemptDepth {
@@ -116,7 +123,7 @@ func (r Report) Summary() Summary {
 		}
 	}
 	return Summary{
-		RunID: s.RunID, DurationSeconds: float64(r.Duration.Milliseconds()) / 1000,
+		RunID: s.RunID, DurationSeconds: millis(r.Duration) / float64(time.Second/time.Millisecond),
 		Bids: s.Bids, BidsIngested: s.Ingested, IngestErrors: s.IngestErrors,
 		SlotsOpened: s.SlotsOpened, SlotsClosed: s.SlotsClosed,
 		Settled: s.Settled, Unsold: s.Unsold, UnsoldNoBid: s.UnsoldNoBid, UnsoldFunds: s.UnsoldFunds,
@@ -125,7 +132,8 @@ func (r Report) Summary() Summary {
 		DuplicatesPrevented:  s.DuplicatesPrevented,
 		DuplicateSettlements: r.Audit.DuplicateSettlements,
 		Abandoned:            s.Abandoned, Requeued: s.Requeued, SettleErrors: s.SettleErrors,
-		Unsettled: r.Unsettled, Drained: r.Drained,
+		CloseErrors: s.CloseErrors,
+		Unsettled:   r.Unsettled, Drained: r.Drained,
 		LedgerBalanced: r.Audit.LedgerBalanced(), MoneyConserved: r.Audit.MoneyConserved(),
 		BidsPerSec: rate(s.Ingested), SettledPerSec: rate(s.Settled),
 		TimeToSettle: latency(s.TimeToSettle), BatchLatency: latency(s.BatchLatency),

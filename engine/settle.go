@@ -26,12 +26,13 @@ type settleJob struct {
 	// since is when the slot's wait for settlement began: its close, or, for
 	// replayed traffic whose close times are history, when it was closed here.
 	since    time.Time
-	racers   atomic.Int32 // still at work
+	racers   atomic.Int32 // still at work or queued
 	attempts atomic.Int32
-	// result is the committed outcome, set by the racer whose attempt committed
-	// or learned the slot was settled already.
-	mu     sync.Mutex
-	result *store.SettleResult // guarded by mu
+
+	mu sync.Mutex
+	// result is the slot's decided outcome, set by the first racer whose attempt
+	// committed or found the slot decided; guarded by mu.
+	result *store.SettleResult
 }
 
 func (j *settleJob) setResult(r store.SettleResult) {
@@ -65,15 +66,8 @@ func (e *Engine) release(slotID string) {
 	e.flightMu.Unlock()
 }
 
-func (e *Engine) busy(slotID string) bool {
-	e.flightMu.Lock()
-	defer e.flightMu.Unlock()
-	_, ok := e.inFlight[slotID]
-	return ok
-}
-
 // enqueue hands a claimed, closed slot to as many racers as the contention dial
-// says. If ctx ends first, the slot stays in the ledger for a reconciler.
+// says. Racers not queued because ctx ended are counted out at once.
 func (e *Engine) enqueue(ctx context.Context, s store.Slot, since time.Time) {
 	job := &settleJob{slot: s, since: since}
 	k := int(e.contention.Load())
@@ -82,7 +76,6 @@ func (e *Engine) enqueue(ctx context.Context, s store.Slot, since time.Time) {
 		select {
 		case e.racerCh <- racerTask{job: job, racer: r + 1}:
 		case <-ctx.Done():
-			// The racers not sent will never run: count them out.
 			if job.racers.Add(-int32(k-r)) == 0 {
 				e.finishJob(job)
 			}
@@ -95,20 +88,24 @@ func (e *Engine) enqueue(ctx context.Context, s store.Slot, since time.Time) {
 // ends, then waits for them.
 func (e *Engine) settlePool(ctx context.Context) {
 	var wg sync.WaitGroup
-	quit := make(chan struct{}, MaxWorkers)
+	defer wg.Wait()
+	quit := make(chan struct{})
 	running := 0
 	for {
 		want := int(e.workers.Load())
 		for ; running < want; running++ {
-			rng := rand.New(rand.NewPCG(e.cfg.Seed, uint64(running)+1))
+			rng := rand.New(rand.NewPCG(e.cfg.Seed+streamJitter, uint64(running)))
 			wg.Go(func() { e.settleWorker(ctx, rng, quit) })
 		}
 		for ; running > want; running-- {
-			quit <- struct{}{}
+			select {
+			case quit <- struct{}{}: // one idle worker leaves
+			case <-ctx.Done():
+				return
+			}
 		}
 		select {
 		case <-ctx.Done():
-			wg.Wait()
 			return
 		case <-e.resize:
 		}
@@ -124,15 +121,21 @@ func (e *Engine) settleWorker(ctx context.Context, rng *rand.Rand, quit <-chan s
 			return
 		case t := <-e.racerCh:
 			e.race(ctx, t, rng)
-			if t.job.racers.Add(-1) == 0 {
-				e.finishJob(t.job)
-			}
+			e.racerDone(t.job)
 		}
 	}
 }
 
+// racerDone counts a racer out; the last one finishes the job.
+func (e *Engine) racerDone(j *settleJob) {
+	if j.racers.Add(-1) == 0 {
+		e.finishJob(j)
+	}
+}
+
 // race makes one racer's attempts to settle a slot: retry conflicts with backoff,
-// stop at a commit, at "already settled", at a real error, or out of attempts.
+// stop at a commit, at a slot already decided, at a real error, or out of
+// attempts.
 func (e *Engine) race(ctx context.Context, t racerTask, rng *rand.Rand) {
 	policy := *e.backoff.Load()
 	var wait time.Duration
@@ -148,6 +151,10 @@ func (e *Engine) race(ctx context.Context, t racerTask, rng *rand.Rand) {
 		case errors.Is(err, store.ErrAlreadySettled):
 			e.tel.duplicates.Add(1)
 			t.job.setResult(store.SettleResult{Status: store.SlotSettled})
+			return
+		case errors.Is(err, store.ErrAlreadyUnsold):
+			t.job.setResult(store.SettleResult{Status: store.SlotUnsold,
+				Reason: store.ReasonInsufficientFunds})
 			return
 		case errors.Is(err, store.ErrConflict):
 			e.conflicted(t, attempt, err)
@@ -171,17 +178,19 @@ func (e *Engine) race(ctx context.Context, t racerTask, rng *rand.Rand) {
 	}
 }
 
+// committed counts an attempt that committed: a settlement, or an unsold close
+// for want of funds.
 func (e *Engine) committed(t racerTask, res store.SettleResult, attempt int) {
 	t.job.setResult(res)
-	s := res.Slot
 	if res.Status == store.SlotUnsold {
 		e.tel.unsoldFunds.Add(1)
 		return
 	}
-	e.tel.settledSlot(SettlementEvent{
-		SlotID: s.ID, BidID: s.Winner.ID, Region: s.Winner.Region,
+	s := res.Slot
+	e.tel.settledSlot(store.Settlement{
+		ID: res.SettlementID, SlotID: s.ID, BidID: s.Winner.ID, Region: s.Winner.Region,
 		Advertiser: s.Winner.Advertiser, Publisher: s.Publisher, Amount: s.Price,
-		Attempt: attempt, At: time.Now(),
+		RunID: e.runID, Racer: t.racer, Attempt: attempt, SettledAt: time.Now(),
 	}, time.Since(t.job.since))
 }
 

@@ -46,13 +46,17 @@ type Snapshot struct {
 	DuplicatesPrevented          uint64
 	Abandoned, Requeued          uint64
 	SettleErrors                 uint64
-	ConflictsDropped             uint64
-	TimeToSettle                 Percentiles
+	// CloseErrors counts slots that could not be closed at a try (their bids
+	// unreadable or the ledger failing) and went back to wait for another.
+	CloseErrors      uint64
+	ConflictsDropped uint64
+	TimeToSettle     Percentiles
 	// AttemptDepth[n] counts the attempts made as the n-th try of a racer
 	// (index 0 unused; the last index also counts every deeper attempt).
 	AttemptDepth []uint64
 
-	Recent         []SettlementEvent
+	// Recent are the latest settlements this run committed, newest last.
+	Recent         []store.Settlement
 	ConflictFeed   []store.ConflictEvent
 	TopAdvertisers []store.Account
 	TopPublishers  []store.Account
@@ -115,6 +119,7 @@ func (e *Engine) counters() Snapshot {
 		Abandoned:           t.abandoned.Load(),
 		Requeued:            t.requeued.Load(),
 		SettleErrors:        t.settleErrors.Load(),
+		CloseErrors:         t.closeErrors.Load(),
 		ConflictsDropped:    t.conflictsDropped.Load(),
 	}
 	if started := e.startedAt(); !started.IsZero() {
@@ -141,7 +146,7 @@ func (e *Engine) counters() Snapshot {
 	t.mu.Lock()
 	s.BatchLatency = percentiles(t.batchLatency)
 	s.TimeToSettle = percentiles(t.timeToSettle)
-	s.Recent = append([]SettlementEvent(nil), t.recent...)
+	s.Recent = append([]store.Settlement(nil), t.recent...)
 	s.ConflictFeed = append([]store.ConflictEvent(nil), t.conflictFeed...)
 	s.LastError = t.lastError
 	t.mu.Unlock()

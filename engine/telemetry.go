@@ -7,7 +7,6 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/quantedge/qex/money"
 	"github.com/quantedge/qex/store"
 )
 
@@ -30,6 +29,7 @@ type telemetry struct {
 	unsoldFunds, conflicts         atomic.Uint64
 	retries, duplicates, abandoned atomic.Uint64
 	requeued, settleErrors         atomic.Uint64
+	closeErrors                    atomic.Uint64
 	ingestErrors, batches          atomic.Uint64
 	conflictsDropped, attempts     atomic.Uint64
 	settledMicros                  atomic.Int64
@@ -38,7 +38,7 @@ type telemetry struct {
 	mu           sync.Mutex
 	batchLatency *hdrhistogram.Histogram // microseconds, guarded by mu
 	timeToSettle *hdrhistogram.Histogram // microseconds, guarded by mu
-	recent       []SettlementEvent       // newest last, guarded by mu
+	recent       []store.Settlement      // newest last, guarded by mu
 	conflictFeed []store.ConflictEvent   // newest last, guarded by mu
 	lastError    string                  // guarded by mu
 }
@@ -78,7 +78,7 @@ func (t *telemetry) attempt(n int) {
 	t.attemptDepth[min(n, maxTrackedAttempts)].Add(1)
 }
 
-func (t *telemetry) settledSlot(ev SettlementEvent, sinceClose time.Duration) {
+func (t *telemetry) settledSlot(ev store.Settlement, sinceClose time.Duration) {
 	t.settled.Add(1)
 	t.settledMicros.Add(int64(ev.Amount))
 	t.mu.Lock()
@@ -109,18 +109,6 @@ func appendBounded[T any](s []T, v T, limit int) []T {
 
 func clampMicros(d time.Duration) int64 {
 	return min(max(d.Microseconds(), 1), histMaxMicros)
-}
-
-// SettlementEvent is one settlement this process committed, for the ledger feed.
-type SettlementEvent struct {
-	SlotID     string
-	BidID      string
-	Region     string
-	Advertiser string
-	Publisher  string
-	Amount     money.Micros
-	Attempt    int
-	At         time.Time
 }
 
 // Percentiles summarises a latency histogram.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"regexp"
 	"slices"
 	"time"
 
@@ -127,8 +128,9 @@ func (p *trafficParser) parse(raw []byte) error {
 	if err := dec.Decode(&l); err != nil {
 		return p.decodeError(err)
 	}
-	if dec.More() {
-		return p.fail("", "more than one JSON value on the line")
+	var extra json.RawMessage
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return p.fail("", "unexpected text after the object")
 	}
 	if l.Type == nil {
 		return p.fail("type", "missing (want slot, bid or advertiser)")
@@ -144,10 +146,19 @@ func (p *trafficParser) parse(raw []byte) error {
 	return p.fail("type", "%q is not slot, bid or advertiser", *l.Type)
 }
 
+// unknownField finds the field name in encoding/json's unknown-field error.
+var unknownField = regexp.MustCompile(`^json: unknown field "(.*)"$`)
+
 func (p *trafficParser) decodeError(err error) error {
 	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
+	switch {
+	case errors.As(err, &typeErr) && typeErr.Field != "":
 		return p.fail(typeErr.Field, "must be a string, got %s", typeErr.Value)
+	case errors.As(err, &typeErr):
+		return p.fail("", "not a JSON object (got %s)", typeErr.Value)
+	}
+	if m := unknownField.FindStringSubmatch(err.Error()); m != nil {
+		return p.fail(m[1], "not a field of any line type (see the traffic format)")
 	}
 	return p.fail("", "not a JSON object: %v", err)
 }

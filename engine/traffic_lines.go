@@ -5,8 +5,9 @@ import (
 )
 
 func (p *trafficParser) slot(l trafficLine) error {
-	if err := p.forbid("slot", map[string]*string{"slot": l.Slot, "region": l.Region,
-		"advertiser": l.Advertiser, "price": l.Price, "arrival": l.Arrival, "budget": l.Budget}); err != nil {
+	others := map[string]*string{"slot": l.Slot, "region": l.Region, "advertiser": l.Advertiser,
+		"price": l.Price, "arrival": l.Arrival, "budget": l.Budget}
+	if err := p.forbid("slot", others); err != nil {
 		return err
 	}
 	id, err := p.required("id", l.ID)

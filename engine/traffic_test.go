@@ -58,7 +58,11 @@ func TestReadTrafficErrors(t *testing.T) {
 		{"not json", slot + "\n{oops", 2, "", "not a JSON object"},
 		{"no type", `{"id":"x"}`, 1, "type", "missing"},
 		{"unknown type", `{"type":"ask"}`, 1, "type", "not slot, bid or advertiser"},
-		{"unknown field", slot + "\n" + bid(okBid+`,"price":"1","colour":"red"`), 2, "", "colour"},
+		{"unknown field", slot + "\n" + bid(okBid+`,"price":"1","colour":"red"`), 2, "colour",
+			"not a field"},
+		{"an array", `[1]`, 1, "", "not a JSON object"},
+		{"a string", `"slot"`, 1, "", "not a JSON object"},
+		{"trailing brace", slot + "}", 1, "", "unexpected text"},
 		{"number instead of string", slot + "\n" + bid(okBid+`,"price":1.5`), 2, "price", "string"},
 		{"missing price", slot + "\n" + bid(okBid), 2, "price", "missing"},
 		{"bad price", slot + "\n" + bid(okBid+`,"price":"1.2.3"`), 2, "price", "dollar amount"},
@@ -77,7 +81,7 @@ func TestReadTrafficErrors(t *testing.T) {
 			1, "slot", "not declared"},
 		{"field of another type", `{"type":"advertiser","id":"a","budget":"1","price":"2"}`,
 			1, "price", "not a field of advertiser lines"},
-		{"two values", slot + " " + slot, 1, "", "more than one"},
+		{"two values", slot + " " + slot, 1, "", "unexpected text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

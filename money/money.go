@@ -27,34 +27,41 @@ var ErrSyntax = errors.New("not a decimal dollar amount")
 // maxFractionDigits is the precision of a Micros: six digits after the point.
 const maxFractionDigits = 6
 
-// ParseDollars reads a decimal dollar string such as "5.40", "-0.000001" or "12"
-// into micros, exactly. More than six fraction digits is an error, not a rounding.
+// ParseDollars reads a decimal dollar string such as "5.40", "-0.000001", "12",
+// "$1.25" or "-$1.25" into micros, exactly. More than six fraction digits is an
+// error, not a rounding; so is an amount beyond what an int64 of micros holds.
 func ParseDollars(s string) (Micros, error) {
-	t := strings.TrimPrefix(s, "$")
+	t := s
 	neg := strings.HasPrefix(t, "-")
 	t = strings.TrimPrefix(t, "-")
+	t = strings.TrimPrefix(t, "$")
+	if !neg {
+		neg = strings.HasPrefix(t, "-")
+		t = strings.TrimPrefix(t, "-")
+	}
 	whole, frac, hasPoint := strings.Cut(t, ".")
-	if whole == "" && (!hasPoint || frac == "") {
+	switch {
+	case whole == "" && frac == "":
 		return 0, fmt.Errorf("%q: %w", s, ErrSyntax)
-	}
-	if len(frac) > maxFractionDigits {
+	case len(frac) > maxFractionDigits:
 		return 0, fmt.Errorf("%q: more than six digits after the point: %w", s, ErrSyntax)
-	}
-	if !digitsOnly(whole) || !digitsOnly(frac) || (hasPoint && frac == "" && whole == "") {
+	case !digitsOnly(whole) || !digitsOnly(frac) || (hasPoint && frac == "" && whole == ""):
 		return 0, fmt.Errorf("%q: %w", s, ErrSyntax)
 	}
-	var dollars int64
+	var micros int64
 	if whole != "" {
-		var err error
-		dollars, err = strconv.ParseInt(whole, 10, 64)
+		dollars, err := strconv.ParseInt(whole, 10, 64)
 		if err != nil || dollars > int64(maxMicros/Dollar) {
 			return 0, fmt.Errorf("%q: out of range: %w", s, ErrSyntax)
 		}
+		micros = dollars * int64(Dollar)
 	}
-	micros := dollars * int64(Dollar)
 	if frac != "" {
 		padded := frac + strings.Repeat("0", maxFractionDigits-len(frac))
 		f, _ := strconv.ParseInt(padded, 10, 64) // digits only, at most six: cannot fail
+		if micros > int64(maxMicros)-f {
+			return 0, fmt.Errorf("%q: out of range: %w", s, ErrSyntax)
+		}
 		micros += f
 	}
 	if neg {

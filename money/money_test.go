@@ -19,6 +19,9 @@ func TestParseDollars(t *testing.T) {
 		{"0.000001", 1},
 		{"0", 0},
 		{"9223372036854.775807", 9223372036854775807},
+		{"-9223372036854.775807", -9223372036854775807},
+		{"-$5.40", -5_400_000},
+		{"$-5.40", -5_400_000},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -35,7 +38,8 @@ func TestParseDollars(t *testing.T) {
 
 func TestParseDollarsRejects(t *testing.T) {
 	for _, in := range []string{"", ".", "-", "abc", "1.2.3", "1.0000001", "1e3", " 1", "1,5",
-		"99999999999999999", "+1", "1.-5"} {
+		"99999999999999999", "+1", "1.-5", "9223372036854.775808", "9223372036854.999999",
+		"-9223372036854.999999", "9223372036855", "--1", "-$-1", "$", "-$"} {
 		t.Run(in, func(t *testing.T) {
 			if got, err := ParseDollars(in); !errors.Is(err, ErrSyntax) {
 				t.Fatalf("ParseDollars(%q) = %d, %v; want ErrSyntax", in, got, err)
@@ -67,5 +71,8 @@ func TestString(t *testing.T) {
 	}
 	if got := Micros(-5_400_000).Dollars(); got != "-$5.40" {
 		t.Errorf("Dollars() = %q", got)
+	}
+	if back, err := ParseDollars(Micros(-5_400_000).Dollars()); err != nil || back != -5_400_000 {
+		t.Errorf("Dollars() does not read back: %d, %v", back, err)
 	}
 }

@@ -10,13 +10,14 @@ import (
 // AuditReport is what an audit of a ledger found. Counts of violations are zero in
 // a healthy ledger.
 type AuditReport struct {
-	Accounts    int
-	Slots       int
-	Settled     int
-	Unsold      int
-	Pending     int
-	Settlements int
-	Entries     int
+	Accounts int
+	Slots    int
+	Settled  int
+	Unsold   int
+	// AwaitingSettlement counts slots closed with a winner, not yet settled.
+	AwaitingSettlement int
+	Settlements        int
+	Entries            int
 
 	// DuplicateSettlements counts slots with more than one settlement.
 	DuplicateSettlements int
@@ -52,7 +53,7 @@ func (r AuditReport) OK() bool { return r.LedgerBalanced() && r.MoneyConserved()
 func (r AuditReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "accounts %d, slots %d (settled %d, unsold %d, awaiting settlement %d)\n",
-		r.Accounts, r.Slots, r.Settled, r.Unsold, r.Pending)
+		r.Accounts, r.Slots, r.Settled, r.Unsold, r.AwaitingSettlement)
 	fmt.Fprintf(&b, "settlements %d, ledger entries %d\n", r.Settlements, r.Entries)
 	check := func(ok bool, format string, args ...any) {
 		mark := "ok  "
@@ -61,8 +62,8 @@ func (r AuditReport) String() string {
 		}
 		fmt.Fprintf(&b, "%s "+format+"\n", append([]any{mark}, args...)...)
 	}
-	check(r.DuplicateSettlements == 0, "no slot settled twice (%d slots with more than one settlement)",
-		r.DuplicateSettlements)
+	check(r.DuplicateSettlements == 0,
+		"no slot settled twice (%d slots with more than one settlement)", r.DuplicateSettlements)
 	check(r.UnbalancedSettlements == 0,
 		"each settlement has two ledger entries summing to zero (%d do not)", r.UnbalancedSettlements)
 	check(r.SettledWithoutSettlement == 0, "each settled slot has its settlement (%d missing)",

@@ -10,9 +10,12 @@ var (
 	// ErrConflict: the attempt lost an optimistic concurrency race; retry it
 	// whole, in a fresh transaction.
 	ErrConflict = errors.New("store: serialization conflict")
-	// ErrAlreadySettled: the slot no longer awaits settlement; a duplicate
-	// settlement was prevented.
+	// ErrAlreadySettled: the slot was settled before the attempt began; a
+	// duplicate settlement was prevented.
 	ErrAlreadySettled = errors.New("store: slot already settled")
+	// ErrAlreadyUnsold: the slot was closed unsold (its advertiser could not
+	// pay) before the attempt began.
+	ErrAlreadyUnsold = errors.New("store: slot already closed unsold")
 	// ErrUnknownSlot: the slot was never closed in this ledger.
 	ErrUnknownSlot = errors.New("store: unknown slot")
 	// ErrUnknownAccount: a settlement names an account the ledger does not have.

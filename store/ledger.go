@@ -136,7 +136,8 @@ type Ledger interface {
 	CloseSlots(ctx context.Context, slots []Slot) error
 	// Settle makes one settlement attempt in one transaction. It returns an error
 	// wrapping ErrConflict when the attempt lost a race (retry with a fresh
-	// attempt) and ErrAlreadySettled when the slot was settled before it began.
+	// attempt), ErrAlreadySettled or ErrAlreadyUnsold when the slot was decided
+	// before it began.
 	Settle(ctx context.Context, req SettleRequest) (SettleResult, error)
 	// PendingSlots lists closed slots that still await settlement, oldest first.
 	PendingSlots(ctx context.Context, f PendingFilter) ([]Slot, error)

@@ -141,13 +141,13 @@ func fixture(n int) engine.Snapshot {
 }
 
 // fixtureFeeds are the latest settlements and conflicts of fixture(n).
-func fixtureFeeds(n int) ([]engine.SettlementEvent, []store.ConflictEvent) {
-	var recent []engine.SettlementEvent
+func fixtureFeeds(n int) ([]store.Settlement, []store.ConflictEvent) {
+	var recent []store.Settlement
 	var feed []store.ConflictEvent
 	regions := []string{"us-east-1", "eu-west-1", "ap-southeast-1"}
 	for i := range 6 {
 		slot := fmt.Sprintf("slot-1-%d", n*10+i)
-		recent = append(recent, engine.SettlementEvent{SlotID: slot,
+		recent = append(recent, store.Settlement{SlotID: slot,
 			Region: regions[i%len(regions)], Advertiser: fmt.Sprintf("adv-%02d", 3+i*7),
 			Publisher: fmt.Sprintf("pub-%02d", 1+i*3),
 			Amount:    money.Micros(2_150_000 + i*310_000), Attempt: 1 + i%3})

@@ -13,10 +13,11 @@ import (
 	"github.com/quantedge/qex/store/memory"
 )
 
-// Smoke test timing: long enough for slots to close and settle.
+// Smoke test timing: snapshots come every smokeInterval until a settlement shows,
+// for at most smokeDeadline.
 const (
-	smokeTicks    = 6
-	smokeInterval = 250 * time.Millisecond
+	smokeInterval = 100 * time.Millisecond
+	smokeDeadline = 10 * time.Second
 	smokeLatency  = 2 * time.Millisecond
 )
 
@@ -48,8 +49,12 @@ func TestRealEngine(t *testing.T) {
 
 	m := New(eng, Options{Backend: "bids: memory · ledger: memory", Tick: smokeInterval})
 	m = update(m, tea.WindowSizeMsg{Width: 120, Height: 40}, m.Init()())
-	for range smokeTicks {
-		time.Sleep(smokeInterval)
+	deadline := time.Now().Add(smokeDeadline)
+	for ticks := 0; ticks < 2 || m.snap.Settled == 0; ticks++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("no settlement within %s", smokeDeadline)
+		}
+		time.Sleep(smokeInterval) // rates need time between two snapshots
 		m = update(m, m.fetch()())
 	}
 	m = update(m, press("W"), press("+"))

@@ -35,7 +35,7 @@ type styles struct {
 	border, focusBorder      lipgloss.Style
 	label, dim, value        lipgloss.Style
 	good, warn, bad          lipgloss.Style
-	selected, headerBar      lipgloss.Style
+	selected                 lipgloss.Style
 	settled, conflict, retry lipgloss.Style
 	bids                     lipgloss.Style
 }
@@ -57,7 +57,6 @@ func newStyles() styles {
 		warn:        fg(colorWarn),
 		bad:         fg(colorBad).Bold(true),
 		selected:    lipgloss.NewStyle().Background(colorBar).Bold(true),
-		headerBar:   lipgloss.NewStyle().Background(colorBar),
 		settled:     fg(colorGood),
 		conflict:    fg(colorBad),
 		retry:       fg(colorWarn),

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -105,8 +106,11 @@ func regionRate(i int, want float64) func(*testing.T, Model) {
 			t.Errorf("region %d rate %g, want region %d rate %g",
 				m.region, m.snap.Regions[m.region].Rate, i, want)
 		}
-		if !strings.Contains(m.View(), m.snap.Regions[i].Name) || m.dialSeq == 0 {
-			t.Errorf("the change is not on the screen (dial sequence %d)", m.dialSeq)
+		row := regexp.MustCompile(regexp.QuoteMeta(m.snap.Regions[i].Name) + `\s+` +
+			regexp.QuoteMeta(formatRate(want)) + `\s`)
+		if !row.MatchString(m.View()) || m.dialSeq == 0 {
+			t.Errorf("rate %s is not on the screen beside %s (dial sequence %d)", formatRate(want),
+				m.snap.Regions[i].Name, m.dialSeq)
 		}
 	}
 }

@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"github.com/quantedge/qex/engine"
 	"github.com/quantedge/qex/ui"
@@ -18,9 +17,7 @@ import (
 // until the user quits, the duration passes, or a signal arrives; then it stops
 // the engine, waits for it to drain briefly, and prints a one-line summary.
 func runConsole(ctx context.Context, o *options, stdout, stderr io.Writer) int {
-	if os.Getenv("NO_COLOR") != "" {
-		lipgloss.SetColorProfile(termenv.Ascii)
-	}
+	ui.RespectNoColor(os.Getenv)
 	if o.cfg.DrainTimeout > consoleDrainTimeout {
 		o.cfg.DrainTimeout = consoleDrainTimeout
 	}
@@ -29,10 +26,7 @@ func runConsole(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "qex-tui: %v\n", err)
 		return exitFailed
 	}
-	runCtx, stopEngine := context.WithCancel(ctx)
-	if o.duration > 0 {
-		runCtx, stopEngine = context.WithTimeout(ctx, o.duration)
-	}
+	runCtx, stopEngine := withDuration(ctx, o.duration)
 	defer stopEngine()
 	type result struct {
 		report engine.Report
@@ -80,4 +74,12 @@ func okWord(ok bool) string {
 		return "clean"
 	}
 	return "FAILED"
+}
+
+// withDuration ends ctx after d, or only when ctx ends if d is zero.
+func withDuration(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d > 0 {
+		return context.WithTimeout(ctx, d)
+	}
+	return context.WithCancel(ctx)
 }

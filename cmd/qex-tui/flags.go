@@ -11,6 +11,7 @@ import (
 
 	"github.com/quantedge/qex/engine"
 	"github.com/quantedge/qex/money"
+	"github.com/quantedge/qex/store/memory"
 )
 
 // options is everything the command line and the environment say.
@@ -58,7 +59,7 @@ var sections = []section{
 
 func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	o.cfg = engine.DefaultConfig()
-	o.commitLatency, o.bidTTL, o.tick = defaultCommitLatency, 10*time.Minute, defaultTick
+	o.commitLatency, o.bidTTL, o.tick = defaultCommitLatency, memory.DefaultBidTTL, defaultTick
 	fs := flag.NewFlagSet("qex-tui", flag.ContinueOnError)
 	fs.SetOutput(out)
 	c := &o.cfg
@@ -250,17 +251,25 @@ func parseOptions(args []string, getenv func(string) string, out io.Writer) (*op
 	if o.bidsFile != "" {
 		o.headless = true
 	}
-	if o.headless && o.duration == 0 {
-		o.duration = defaultHeadlessDuration
-	}
+	o.setHeadless(o.headless)
 	if o.duration < 0 {
 		return nil, fmt.Errorf("--duration must not be negative, got %s", o.duration)
 	}
 	if o.commitLatency < 0 || o.bidTTL <= 0 || o.tick <= 0 {
-		return nil, errors.New("--commit-latency must not be negative; --bid-ttl and --tick must be positive")
+		return nil, errors.New(
+			"--commit-latency must not be negative; --bid-ttl and --tick must be positive")
 	}
 	if err := o.cfg.Validate(); err != nil {
 		return nil, err
 	}
 	return o, nil
+}
+
+// setHeadless chooses between the console and a headless run; a headless run
+// without a duration gets the default one.
+func (o *options) setHeadless(headless bool) {
+	o.headless = headless
+	if o.headless && o.duration == 0 {
+		o.duration = defaultHeadlessDuration
+	}
 }

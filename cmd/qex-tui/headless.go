@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,12 +41,21 @@ func runHeadless(ctx context.Context, o *options, stdout, stderr io.Writer) int 
 	if ferr := sess.finish(); err == nil {
 		err = ferr
 	}
-	if err != nil {
+	if report.Snapshot.RunID != "" {
+		printSummary(stdout, o, report) // a run cut short still says what it did
+	}
+	switch {
+	case errors.Is(err, context.Canceled) && traffic != nil:
+		fmt.Fprintln(stderr, "qex-tui: interrupted before the whole file was replayed")
+		return exitFailed
+	case err != nil:
 		fmt.Fprintf(stderr, "qex-tui: %v\n", err)
 		return exitFailed
-	}
-	printSummary(stdout, o, report)
-	if !report.OK() {
+	case report.Unsettled > 0:
+		fmt.Fprintf(stderr, "qex-tui: %d of this run's winners were left unsettled "+
+			"(the drain timed out: raise --drain-timeout)\n", report.Unsettled)
+		return exitFailed
+	case !report.OK():
 		fmt.Fprintf(stderr, "qex-tui: an invariant failed:\n%s", report.Audit)
 		return exitFailed
 	}

@@ -50,10 +50,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if !o.headless && !(isTerminal(os.Stdin) && isTerminal(os.Stdout)) {
-		o.headless = true
-		if o.duration == 0 {
-			o.duration = defaultHeadlessDuration
-		}
+		o.setHeadless(true)
 	}
 	logger, closeLog, err := openLog(o, stderr)
 	if err != nil {

@@ -31,7 +31,7 @@ func (l *Ledger) Audit(ctx context.Context) (store.AuditReport, error) {
 		case store.SlotUnsold:
 			r.Unsold++
 		case store.SlotClosed:
-			r.Pending++
+			r.AwaitingSettlement++
 		}
 	}
 

@@ -116,16 +116,21 @@ func (l *Ledger) CloseSlots(ctx context.Context, slots []store.Slot) error {
 		if _, ok := l.slots[s.ID]; ok {
 			continue
 		}
-		if s.Winner != nil {
-			w := *s.Winner
-			s.Winner = &w
-		}
-		l.slots[s.ID] = &slotRow{slot: s}
+		l.slots[s.ID] = &slotRow{slot: copySlot(s)}
 		if s.Status == store.SlotClosed {
 			l.pending[s.ID] = struct{}{}
 		}
 	}
 	return nil
+}
+
+// copySlot copies a slot and its winner, so that no caller shares a row's bid.
+func copySlot(s store.Slot) store.Slot {
+	if s.Winner != nil {
+		w := *s.Winner
+		s.Winner = &w
+	}
+	return s
 }
 
 // snapshot is what one settlement attempt read: the rows and their versions.
@@ -147,8 +152,7 @@ func (l *Ledger) Settle(ctx context.Context, req store.SettleRequest) (store.Set
 	case store.SlotSettled:
 		return store.SettleResult{}, fmt.Errorf("slot %s: %w", req.Slot.ID, store.ErrAlreadySettled)
 	case store.SlotUnsold:
-		return store.SettleResult{Status: store.SlotUnsold, Reason: snap.slot.Reason,
-			Slot: snap.slot}, nil
+		return store.SettleResult{}, fmt.Errorf("slot %s: %w", req.Slot.ID, store.ErrAlreadyUnsold)
 	}
 	if err := l.wait(ctx); err != nil {
 		return store.SettleResult{}, err
@@ -166,7 +170,7 @@ func (l *Ledger) read(s store.Slot) (snapshot, error) {
 	if !ok {
 		return snapshot{}, fmt.Errorf("slot %s: %w", s.ID, store.ErrUnknownSlot)
 	}
-	snap := snapshot{slot: row.slot, slotVersion: row.version}
+	snap := snapshot{slot: copySlot(row.slot), slotVersion: row.version}
 	if row.slot.Status != store.SlotClosed {
 		return snap, nil
 	}
@@ -213,18 +217,24 @@ func conflict(what, id string) error {
 func (l *Ledger) commitUnsold(snap snapshot) (store.SettleResult, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	row := l.slots[snap.slot.ID]
-	if row.version != snap.slotVersion {
+	// The decision rests on the advertiser's balance, so that read is validated
+	// too, not only the slot row written.
+	row, adv := l.slots[snap.slot.ID], l.accounts[snap.slot.Winner.Advertiser]
+	switch {
+	case row.version != snap.slotVersion:
 		return store.SettleResult{}, conflict("slot", snap.slot.ID)
+	case adv.version != snap.advVersion:
+		return store.SettleResult{}, conflict("account", adv.account.ID)
 	}
 	row.slot.Status, row.slot.Reason = store.SlotUnsold, store.ReasonInsufficientFunds
 	row.version++
 	delete(l.pending, snap.slot.ID)
 	return store.SettleResult{Status: store.SlotUnsold, Reason: store.ReasonInsufficientFunds,
-		Slot: row.slot}, nil
+		Slot: copySlot(row.slot)}, nil
 }
 
-func (l *Ledger) commitSettlement(snap snapshot, req store.SettleRequest) (store.SettleResult, error) {
+func (l *Ledger) commitSettlement(snap snapshot, req store.SettleRequest) (
+	store.SettleResult, error) {
 	s := snap.slot
 	id := uuid.NewString()
 	l.mu.Lock()
@@ -260,7 +270,8 @@ func (l *Ledger) commitSettlement(snap snapshot, req store.SettleRequest) (store
 	l.entries = append(l.entries,
 		entry{settlement: at, account: adv.account.ID, amount: -s.Price},
 		entry{settlement: at, account: pub.account.ID, amount: s.Price})
-	return store.SettleResult{Status: store.SlotSettled, SettlementID: id, Slot: row.slot}, nil
+	return store.SettleResult{Status: store.SlotSettled, SettlementID: id,
+		Slot: copySlot(row.slot)}, nil
 }
 
 // PendingSlots lists closed slots awaiting settlement, oldest first.
@@ -273,7 +284,7 @@ func (l *Ledger) PendingSlots(ctx context.Context, f store.PendingFilter) ([]sto
 	for id := range l.pending {
 		s := l.slots[id].slot
 		if s.ClosedAt.Before(f.ClosedBefore) && (f.RunID == "" || f.RunID == s.RunID) {
-			out = append(out, s)
+			out = append(out, copySlot(s))
 		}
 	}
 	l.mu.RUnlock()
@@ -319,7 +330,8 @@ func (l *Ledger) RecordRun(ctx context.Context, run store.Run) error {
 }
 
 // TopAccounts returns up to n accounts of a kind, largest balance first.
-func (l *Ledger) TopAccounts(ctx context.Context, kind store.AccountKind, n int) ([]store.Account, error) {
+func (l *Ledger) TopAccounts(ctx context.Context, kind store.AccountKind, n int) (
+	[]store.Account, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -10,7 +10,8 @@ import (
 
 const seedAccounts = `INSERT INTO enterprise_accounts (account_id, kind, balance_micros,
 	initial_balance_micros)
-SELECT id, kind, amount, amount FROM unnest($1::text[], $2::text[], $3::bigint[]) AS a(id, kind, amount)
+SELECT id, kind, amount, amount
+FROM unnest($1::text[], $2::text[], $3::bigint[]) AS a(id, kind, amount)
 ON CONFLICT (account_id) DO NOTHING`
 
 // SeedAccounts creates the accounts that do not exist yet; existing accounts keep

@@ -18,7 +18,8 @@ const (
 	auditSlots = `SELECT count(*), count(*) FILTER (WHERE status = 'settled'),
 	count(*) FILTER (WHERE status = 'unsold'), count(*) FILTER (WHERE status = 'closed')
 	FROM ad_slots`
-	auditCounts     = `SELECT (SELECT count(*) FROM settlements), (SELECT count(*) FROM financial_ledger)`
+	auditCounts = `SELECT (SELECT count(*) FROM settlements),
+	(SELECT count(*) FROM financial_ledger)`
 	auditDuplicates = `SELECT count(*) FROM
 	(SELECT slot_id FROM settlements GROUP BY slot_id HAVING count(*) > 1) d`
 	auditUnbalanced = `SELECT count(*) FROM settlements s
@@ -42,7 +43,7 @@ func (l *Ledger) Audit(ctx context.Context) (store.AuditReport, error) {
 		dest []any
 	}{
 		{auditAccounts, []any{&r.Accounts, &total, &initial}},
-		{auditSlots, []any{&r.Slots, &r.Settled, &r.Unsold, &r.Pending}},
+		{auditSlots, []any{&r.Slots, &r.Settled, &r.Unsold, &r.AwaitingSettlement}},
 		{auditCounts, []any{&r.Settlements, &r.Entries}},
 		{auditDuplicates, []any{&r.DuplicateSettlements}},
 		{auditUnbalanced, []any{&r.UnbalancedSettlements}},

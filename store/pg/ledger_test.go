@@ -125,8 +125,8 @@ func TestSettleInsufficientFundsAndUnknowns(t *testing.T) {
 	if err != nil || res.Status != store.SlotUnsold || res.Reason != store.ReasonInsufficientFunds {
 		t.Fatalf("Settle = %+v, %v; want unsold, insufficient funds", res, err)
 	}
-	if res, err := settle(l, "s2"); err != nil || res.Status != store.SlotUnsold {
-		t.Fatalf("settling an unsold slot again: %+v, %v", res, err)
+	if _, err := settle(l, "s2"); !errors.Is(err, store.ErrAlreadyUnsold) {
+		t.Fatalf("settling an unsold slot again: %v, want ErrAlreadyUnsold", err)
 	}
 	if _, err := settle(l, "nope"); !errors.Is(err, store.ErrUnknownSlot) {
 		t.Fatalf("unknown slot: %v", err)
@@ -135,7 +135,7 @@ func TestSettleInsufficientFundsAndUnknowns(t *testing.T) {
 		t.Fatalf("unknown advertiser: %v", err)
 	}
 	r := cleanAudit(t, l)
-	if r.Settled != 1 || r.Unsold != 1 || r.Pending != 1 {
+	if r.Settled != 1 || r.Unsold != 1 || r.AwaitingSettlement != 1 {
 		t.Fatalf("audit %+v", r)
 	}
 }

@@ -36,10 +36,10 @@ func (l *Ledger) readBack(ctx context.Context, req store.SettleRequest, want sto
 		return want, nil // the commit went through
 	case settlementID.Valid:
 		return store.SettleResult{}, fmt.Errorf("slot %s: %w", req.Slot.ID, store.ErrAlreadySettled)
+	case store.SlotStatus(status) == store.SlotUnsold && want.Status == store.SlotUnsold:
+		return want, nil // this attempt's decision, or the same one made by another
 	case store.SlotStatus(status) == store.SlotUnsold:
-		want.Status, want.Reason, want.SettlementID = store.SlotUnsold, reason, ""
-		want.Slot.Status, want.Slot.Reason = store.SlotUnsold, reason
-		return want, nil
+		return store.SettleResult{}, fmt.Errorf("slot %s: %w", req.Slot.ID, store.ErrAlreadyUnsold)
 	}
 	return store.SettleResult{}, fmt.Errorf("settling slot %s: the connection was lost during "+
 		"commit and the transaction did not commit: %w", req.Slot.ID, lost)

@@ -76,7 +76,7 @@ func (l *Ledger) attempt(ctx context.Context, conn *pgx.Conn, req store.SettleRe
 		return store.SettleResult{}, fmt.Errorf("slot %s: %w", s.ID, store.ErrAlreadySettled)
 	case s.Status == store.SlotUnsold:
 		l.rollback(conn)
-		return store.SettleResult{Status: store.SlotUnsold, Reason: s.Reason, Slot: s}, nil
+		return store.SettleResult{}, fmt.Errorf("slot %s: %w", s.ID, store.ErrAlreadyUnsold)
 	case s.Winner == nil:
 		l.rollback(conn)
 		return store.SettleResult{}, fmt.Errorf("slot %s is closed without a winner", s.ID)

@@ -1,0 +1,62 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/quantedge/qex/store"
+)
+
+// drain waits until every slot of the run is finished with, re-queuing this
+// run's unsettled slots at once rather than after the grace period. It gives up
+// at the drain timeout and says whether it got there.
+func (e *Engine) drain(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.DrainTimeout)
+	defer cancel()
+	for {
+		if !e.quiet(ctx) {
+			e.log.Warn("drain timed out", "outstanding", e.outstanding.Load())
+			return false
+		}
+		n, err := e.reconcile(ctx, store.PendingFilter{ClosedBefore: farFuture, RunID: e.runID})
+		if err != nil {
+			e.tel.fail(err)
+			e.log.Error("reconciling while draining", "err", err)
+			return false
+		}
+		if n == 0 {
+			return true
+		}
+	}
+}
+
+// quiet waits until nothing is outstanding; false if ctx ended first.
+func (e *Engine) quiet(ctx context.Context) bool {
+	t := time.NewTicker(drainPoll)
+	defer t.Stop()
+	for e.outstanding.Load() > 0 || e.book.len() > 0 {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+		}
+	}
+	return true
+}
+
+// emitUnsettled reports, as outcomes, the run's slots still awaiting settlement
+// when it ended.
+func (e *Engine) emitUnsettled(ctx context.Context) {
+	if e.onOutcome == nil {
+		return
+	}
+	pending, err := e.ledger.PendingSlots(ctx, store.PendingFilter{ClosedBefore: farFuture,
+		RunID: e.runID})
+	if err != nil {
+		e.log.Error("listing unsettled slots", "err", err)
+		return
+	}
+	for _, s := range pending {
+		e.onOutcome(SlotOutcome{Slot: s})
+	}
+}

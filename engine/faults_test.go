@@ -1,0 +1,145 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/quantedge/qex/money"
+	"github.com/quantedge/qex/store"
+	"github.com/quantedge/qex/store/memory"
+)
+
+var errThrottled = errors.New("throttled")
+
+// flakyBids is the embedded bid store failing its first reads.
+type flakyBids struct {
+	*memory.BidStore
+	failReads atomic.Int64
+}
+
+func (f *flakyBids) SlotBids(ctx context.Context, slotID string) ([]store.Bid, error) {
+	if f.failReads.Add(-1) >= 0 {
+		return nil, errThrottled
+	}
+	return f.BidStore.SlotBids(ctx, slotID)
+}
+
+// flakyLedger is the embedded ledger refusing its first writes of closed slots.
+type flakyLedger struct {
+	*memory.Ledger
+	failCloses atomic.Int64
+}
+
+func (f *flakyLedger) CloseSlots(ctx context.Context, slots []store.Slot) error {
+	if f.failCloses.Add(-1) >= 0 {
+		return errThrottled
+	}
+	return f.Ledger.CloseSlots(ctx, slots)
+}
+
+// TestFailingStoresDelaySlotsNeverLoseThem: reads of bids and writes of closed
+// slots fail for a while; every slot still closes, once, with its outcome.
+func TestFailingStoresDelaySlotsNeverLoseThem(t *testing.T) {
+	const slots = 300
+	bids := &flakyBids{BidStore: memory.NewBidStore(memory.BidOptions{})}
+	defer bids.Close()
+	bids.failReads.Store(40)
+	ledger := &flakyLedger{Ledger: memory.NewLedger(memory.LedgerOptions{})}
+	ledger.failCloses.Store(3)
+	var got outcomes
+	e, err := New(testConfig(), bids, ledger, WithOutcomes(got.add))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Replay(context.Background(), syntheticTraffic(slots, 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Snapshot.CloseErrors == 0 || r.Snapshot.LastError == "" {
+		t.Fatalf("close errors %d, last error %q: the faults were not seen",
+			r.Snapshot.CloseErrors, r.Snapshot.LastError)
+	}
+	if !r.Drained || !r.OK() || r.Audit.Slots != slots || len(got.bySlot) != slots {
+		t.Fatalf("drained %v, ledger slots %d, outcomes %d, want %d:\n%s", r.Drained,
+			r.Audit.Slots, len(got.bySlot), slots, r.Audit)
+	}
+}
+
+// TestUnsoldCountedOncePerSlot: with K=8 racers and advertisers who run dry, each
+// slot closed for want of funds counts once, and the engine agrees with the
+// ledger.
+func TestUnsoldCountedOncePerSlot(t *testing.T) {
+	cfg := testConfig()
+	cfg.Contention, cfg.Workers = 8, 32
+	traffic := syntheticTraffic(400, 10)
+	for i := range 10 {
+		traffic.Advertisers[advertiserName(i)] = 20 * money.Dollar
+	}
+	ledger := memory.NewLedger(memory.LedgerOptions{CommitLatency: 200 * time.Microsecond})
+	bids := memory.NewBidStore(memory.BidOptions{})
+	defer bids.Close()
+	e, err := New(cfg, bids, ledger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Replay(context.Background(), traffic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, a := r.Snapshot, r.Audit
+	if s.UnsoldFunds == 0 {
+		t.Fatal("no advertiser ran dry: the test did not exercise unsold slots")
+	}
+	if s.Settled != uint64(a.Settled) || s.Unsold != uint64(a.Unsold) ||
+		s.Settled+s.Unsold != s.SlotsClosed {
+		t.Fatalf("engine: settled %d, unsold %d, closed %d; ledger: settled %d, unsold %d",
+			s.Settled, s.Unsold, s.SlotsClosed, a.Settled, a.Unsold)
+	}
+}
+
+func advertiserName(i int) string { return fmt.Sprintf("adv-%d", i) }
+
+// TestStopWithQueuedRacers stops a run while racers are still queued behind one
+// slow worker: every slot the ledger holds gets exactly one outcome.
+func TestStopWithQueuedRacers(t *testing.T) {
+	cfg := testConfig()
+	cfg.Contention, cfg.Workers = 8, 1
+	cfg.DrainTimeout = 50 * time.Millisecond
+	ledger := memory.NewLedger(memory.LedgerOptions{CommitLatency: 5 * time.Millisecond})
+	bids := memory.NewBidStore(memory.BidOptions{})
+	defer bids.Close()
+	var got outcomes
+	e, err := New(cfg, bids, ledger, WithOutcomes(got.add))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Replay(context.Background(), syntheticTraffic(60, 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Drained {
+		t.Fatal("the run drained: nothing was left queued to test")
+	}
+	settled := 0
+	for id, os := range got.bySlot {
+		if len(os) != 1 {
+			t.Fatalf("slot %s has %d outcomes", id, len(os))
+		}
+		if os[0].Slot.Status == store.SlotSettled {
+			settled++
+		}
+	}
+	if len(got.bySlot) != r.Audit.Slots || settled != r.Audit.Settled {
+		t.Fatalf("outcomes for %d slots (%d settled); the ledger has %d (%d settled)",
+			len(got.bySlot), settled, r.Audit.Slots, r.Audit.Settled)
+	}
+	_, recorded := ledger.Conflicts()
+	if uint64(recorded)+r.Snapshot.ConflictsDropped != r.Snapshot.Conflicts {
+		t.Fatalf("conflicts: %d counted, %d recorded, %d dropped", r.Snapshot.Conflicts, recorded,
+			r.Snapshot.ConflictsDropped)
+	}
+}
