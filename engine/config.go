@@ -50,6 +50,8 @@ const (
 	MaxRegionRate            = 1_000_000.0 // bids per second, per region
 	MaxWorkers               = 1024
 	MaxContention            = 64
+	MaxSlotsPerSecond        = 100_000.0
+	MaxAccounts              = 100_000 // of each kind
 )
 
 // Config is everything a run starts with. Run control changes some of it while the
@@ -130,12 +132,15 @@ func (c Config) Validate() error {
 		check(r.MedianPrice > 0, "region %s: median price must be positive", r.Name)
 		check(r.PriceSpread >= 0, "region %s: price spread must not be negative", r.Name)
 	}
-	check(c.SlotRate > 0, "slot rate must be positive, got %g", c.SlotRate)
+	check(c.SlotRate > 0 && c.SlotRate <= MaxSlotsPerSecond,
+		"slot rate must be in (0, %g] slots/s, got %g", MaxSlotsPerSecond, c.SlotRate)
 	check(c.SlotWindow > 0, "slot window must be positive, got %s", c.SlotWindow)
 	check(c.FloorMin >= 0 && c.FloorMax >= c.FloorMin,
 		"floor range [%s, %s] is empty or negative", c.FloorMin, c.FloorMax)
-	check(c.Advertisers > 0, "need at least one advertiser, got %d", c.Advertisers)
-	check(c.Publishers > 0, "need at least one publisher, got %d", c.Publishers)
+	check(c.Advertisers > 0 && c.Advertisers <= MaxAccounts,
+		"advertisers must be in [1, %d], got %d", MaxAccounts, c.Advertisers)
+	check(c.Publishers > 0 && c.Publishers <= MaxAccounts,
+		"publishers must be in [1, %d], got %d", MaxAccounts, c.Publishers)
 	check(c.BudgetMin > 0 && c.BudgetMax >= c.BudgetMin,
 		"budget range [%s, %s] is empty or not positive", c.BudgetMin, c.BudgetMax)
 	_, err := ParseAuctionType(string(c.Auction))

@@ -141,6 +141,7 @@ func (e *Engine) run(ctx context.Context, feed feeder) (Report, error) {
 	e.setState(StateRunning)
 	e.log.Info("run started", "run", e.runID, "seed", e.cfg.Seed)
 	feedErr := feed(ctx, p.ctx)
+	fed := time.Now()
 
 	e.setState(StateDraining)
 	e.book.advance(farFuture)
@@ -149,7 +150,7 @@ func (e *Engine) run(ctx context.Context, feed feeder) (Report, error) {
 	e.setState(StateStopped)
 
 	end := context.WithoutCancel(ctx)
-	report, err := e.report(end, time.Since(started), drained)
+	report, err := e.report(end, fed.Sub(started), time.Since(fed), drained)
 	if err != nil {
 		return report, err
 	}

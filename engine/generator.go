@@ -16,8 +16,12 @@ import (
 // bids that arrive from each region at its own Poisson rate. It advances in steps
 // of wall-clock time and is owned by one goroutine.
 type generator struct {
-	cfg         Config
-	rng         *rand.Rand
+	cfg Config
+	rng *rand.Rand // bids
+	// slotRNG spaces the slots' openings. It is its own stream so that the
+	// schedule of slots depends on the seed alone: processes sharing a seed open
+	// slot n at the same time after their start, and race for it.
+	slotRNG     *rand.Rand
 	bidPrefix   string
 	advertisers []string
 	publishers  []string
@@ -44,16 +48,18 @@ const (
 // Random streams. Each purpose draws from its own PCG stream of the run's seed,
 // so that, say, how many bids arrive never shifts which slots open.
 const (
-	streamSlots    = 0x51_07 // with the slot's number as the sequence
-	streamAccounts = 0xacc0_0000
-	streamBids     = 0xb1d5_0000
-	streamJitter   = 0x717e_0000 // with the worker's number as the sequence
+	streamSlots     = 0x51_07 // with the slot's number as the sequence
+	streamAccounts  = 0xacc0_0000
+	streamBids      = 0xb1d5_0000
+	streamSlotTimes = 0x7135_0000
+	streamJitter    = 0x717e_0000 // with the worker's number as the sequence
 )
 
 func newGenerator(cfg Config, runID string, start time.Time) *generator {
 	g := &generator{
 		cfg:         cfg,
 		rng:         rand.New(rand.NewPCG(cfg.Seed+streamBids, 0)),
+		slotRNG:     rand.New(rand.NewPCG(cfg.Seed+streamSlotTimes, 0)),
 		bidPrefix:   runID[:min(bidPrefixLen, len(runID))] + "-",
 		advertisers: accountNames("adv", cfg.Advertisers),
 		publishers:  accountNames("pub", cfg.Publishers),
@@ -140,7 +146,7 @@ func (g *generator) openSlots(now time.Time, opened func(*openSlot)) {
 		s.dueAt = s.closeAt
 		g.open = append(g.open, s)
 		opened(s)
-		g.nextSlot = g.nextSlot.Add(g.exp(g.cfg.SlotRate))
+		g.nextSlot = g.nextSlot.Add(exponential(g.slotRNG, g.cfg.SlotRate))
 	}
 }
 
@@ -196,9 +202,12 @@ func (g *generator) retire(now time.Time) {
 	g.open = g.open[n:]
 }
 
-// exp draws an exponential gap for a Poisson process of the given rate per second.
-func (g *generator) exp(rate float64) time.Duration {
-	gap := g.rng.ExpFloat64() / rate * float64(time.Second)
+// exp draws the gap to a region's next bid.
+func (g *generator) exp(rate float64) time.Duration { return exponential(g.rng, rate) }
+
+// exponential draws a gap of a Poisson process of the given rate per second.
+func exponential(rng *rand.Rand, rate float64) time.Duration {
+	gap := rng.ExpFloat64() / rate * float64(time.Second)
 	return max(time.Duration(gap), 1)
 }
 

@@ -91,7 +91,8 @@ func TestSlotsDependOnSeedOnly(t *testing.T) {
 		t.Fatalf("only %d slots", n)
 	}
 	for i := range n {
-		if a[i].id != b[i].id || a[i].publisher != b[i].publisher || a[i].floor != b[i].floor {
+		if a[i].id != b[i].id || a[i].publisher != b[i].publisher || a[i].floor != b[i].floor ||
+			!a[i].openAt.Equal(b[i].openAt) {
 			t.Fatalf("slot %d differs: %+v vs %+v", i, a[i], b[i])
 		}
 	}

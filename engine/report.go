@@ -14,7 +14,9 @@ import (
 type Report struct {
 	Snapshot Snapshot
 	Audit    store.AuditReport
-	Duration time.Duration
+	// Duration is how long traffic flowed; Drain, how long the run then took
+	// to finish its work.
+	Duration, Drain time.Duration
 	// Drained is false when the run ended before all of its work was finished.
 	Drained bool
 	// Unsettled counts this run's closed slots with a winner that were still
@@ -26,7 +28,8 @@ type Report struct {
 // ledger, money conserved, and none of the run's winners left unsettled.
 func (r Report) OK() bool { return r.Audit.OK() && r.Unsettled == 0 }
 
-func (e *Engine) report(ctx context.Context, d time.Duration, drained bool) (Report, error) {
+func (e *Engine) report(ctx context.Context, traffic, drain time.Duration, drained bool) (
+	Report, error) {
 	audit, err := e.ledger.Audit(ctx)
 	if err != nil {
 		return Report{}, fmt.Errorf("auditing the ledger: %w", err)
@@ -36,14 +39,15 @@ func (e *Engine) report(ctx context.Context, d time.Duration, drained bool) (Rep
 	if err != nil {
 		return Report{}, fmt.Errorf("listing unsettled slots: %w", err)
 	}
-	return Report{Snapshot: e.Snapshot(ctx), Audit: audit, Duration: d, Drained: drained,
-		Unsettled: len(pending)}, nil
+	return Report{Snapshot: e.Snapshot(ctx), Audit: audit, Duration: traffic, Drain: drain,
+		Drained: drained, Unsettled: len(pending)}, nil
 }
 
 // Summary is a report in the form the headless mode prints as JSON.
 type Summary struct {
 	RunID                string            `json:"run_id"`
 	DurationSeconds      float64           `json:"duration_s"`
+	DrainSeconds         float64           `json:"drain_s"`
 	Bids                 uint64            `json:"bids"`
 	BidsIngested         uint64            `json:"bids_ingested"`
 	IngestErrors         uint64            `json:"ingest_errors"`
@@ -99,6 +103,11 @@ func millis(d time.Duration) float64 {
 	return float64(d.Microseconds()) / float64(time.Millisecond/time.Microsecond)
 }
 
+// seconds is a duration in seconds, to the millisecond.
+func seconds(d time.Duration) float64 {
+	return float64(d.Milliseconds()) / float64(time.Second/time.Millisecond)
+}
+
 // rateDecimals: rates in a summary keep one decimal.
 const rateDecimals = 10
 
@@ -106,15 +115,15 @@ func latency(p Percentiles) LatencySummary {
 	return LatencySummary{P50: millis(p.P50), P99: millis(p.P99), Max: millis(p.Max)}
 }
 
-// Summary condenses the report.
+// Summary condenses the report. Bids per second are over the time traffic
+// flowed; settlements per second over that and the drain, when settling went on.
 func (r Report) Summary() Summary {
 	s := r.Snapshot
-	secs := r.Duration.Seconds()
-	rate := func(n uint64) float64 {
-		if secs <= 0 {
+	rate := func(n uint64, d time.Duration) float64 {
+		if d <= 0 {
 			return 0
 		}
-		return float64(int64(float64(n)/secs*rateDecimals)) / rateDecimals
+		return float64(int64(float64(n)/d.Seconds()*rateDecimals)) / rateDecimals
 	}
 	depth := make(map[string]uint64, len(s.AttemptDepth))
 	for n, count := range s.AttemptDepth {
@@ -123,7 +132,7 @@ func (r Report) Summary() Summary {
 		}
 	}
 	return Summary{
-		RunID: s.RunID, DurationSeconds: millis(r.Duration) / float64(time.Second/time.Millisecond),
+		RunID: s.RunID, DurationSeconds: seconds(r.Duration), DrainSeconds: seconds(r.Drain),
 		Bids: s.Bids, BidsIngested: s.Ingested, IngestErrors: s.IngestErrors,
 		SlotsOpened: s.SlotsOpened, SlotsClosed: s.SlotsClosed,
 		Settled: s.Settled, Unsold: s.Unsold, UnsoldNoBid: s.UnsoldNoBid, UnsoldFunds: s.UnsoldFunds,
@@ -135,7 +144,7 @@ func (r Report) Summary() Summary {
 		CloseErrors: s.CloseErrors,
 		Unsettled:   r.Unsettled, Drained: r.Drained,
 		LedgerBalanced: r.Audit.LedgerBalanced(), MoneyConserved: r.Audit.MoneyConserved(),
-		BidsPerSec: rate(s.Ingested), SettledPerSec: rate(s.Settled),
+		BidsPerSec: rate(s.Ingested, r.Duration), SettledPerSec: rate(s.Settled, r.Duration+r.Drain),
 		TimeToSettle: latency(s.TimeToSettle), BatchLatency: latency(s.BatchLatency),
 		RetryDepth: depth,
 		Settings: SettingsSummary{

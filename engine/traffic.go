@@ -101,7 +101,10 @@ func ReadTraffic(r io.Reader) (*Traffic, error) {
 			return nil, err
 		}
 	}
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return nil, &TrafficError{Line: p.line + 1,
+			Err: fmt.Errorf("longer than %d bytes", maxTrafficLine)}
+	} else if err != nil {
 		return nil, &TrafficError{Line: p.line + 1, Err: err}
 	}
 	if err := p.checkSlots(); err != nil {
@@ -192,7 +195,7 @@ func (p *trafficParser) amount(field string, v *string, positive bool) (money.Mi
 	m, err := money.ParseDollars(text)
 	switch {
 	case err != nil:
-		return 0, p.fail(field, "%q is not a dollar amount like \"5.40\"", text)
+		return 0, p.fail(field, "%v (want a dollar amount like \"5.40\")", err)
 	case m < 0:
 		return 0, p.fail(field, "%s is negative", text)
 	case positive && m == 0:

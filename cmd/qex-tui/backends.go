@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+	"log/slog"
+
 	"github.com/quantedge/qex/store"
 	"github.com/quantedge/qex/store/memory"
 )
@@ -13,11 +16,15 @@ type backends struct {
 }
 
 // openBackends builds the stores the options ask for.
-func openBackends(o *options) (*backends, error) {
+func openBackends(ctx context.Context, o *options, log *slog.Logger) (*backends, error) {
+	ledger, where, err := openLedger(ctx, o.ledger, o.cfg.Workers, o.commitLatency, log, true)
+	if err != nil {
+		return nil, err
+	}
 	return &backends{
 		bids:   memory.NewBidStore(memory.BidOptions{TTL: o.bidTTL}),
-		ledger: memory.NewLedger(memory.LedgerOptions{CommitLatency: o.commitLatency}),
-		label:  "bids: memory · ledger: memory",
+		ledger: ledger,
+		label:  "bids: memory · ledger: " + where,
 	}, nil
 }
 

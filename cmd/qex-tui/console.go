@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -14,14 +15,12 @@ import (
 )
 
 // runConsole runs the engine in the background and the console in the terminal
-// until the user quits, the duration passes, or a signal arrives; then it stops
-// the engine, waits for it to drain briefly, and prints a one-line summary.
-func runConsole(ctx context.Context, o *options, stdout, stderr io.Writer) int {
+// until the user quits, the duration passes, or a signal arrives; then it gives
+// the terminal back, lets the engine drain, and prints a one-line summary.
+func runConsole(ctx context.Context, o *options, outcomes *outcomeWriter, stdout,
+	stderr io.Writer) int {
 	ui.RespectNoColor(os.Getenv)
-	if o.cfg.DrainTimeout > consoleDrainTimeout {
-		o.cfg.DrainTimeout = consoleDrainTimeout
-	}
-	sess, err := start(o)
+	sess, err := start(ctx, o, outcomes)
 	if err != nil {
 		fmt.Fprintf(stderr, "qex-tui: %v\n", err)
 		return exitFailed
@@ -38,20 +37,28 @@ func runConsole(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 		done <- result{r, err}
 	}()
 
+	// The program leaves signals to this process's handler, which ends runCtx;
+	// quitting then restores the terminal like a q.
 	model := ui.New(sess.eng, ui.Options{Backend: sess.label, Tick: o.tick, Version: version})
-	prog := tea.NewProgram(model,
-		tea.WithAltScreen(), tea.WithContext(runCtx))
+	prog := tea.NewProgram(model, tea.WithAltScreen(), tea.WithoutSignalHandler())
+	quit := make(chan struct{})
 	go func() {
-		<-runCtx.Done()
-		prog.Quit()
+		select {
+		case <-runCtx.Done():
+			prog.Quit()
+		case <-quit:
+		}
 	}()
 	_, uiErr := prog.Run()
+	close(quit)
 	stopEngine()
+	fmt.Fprintf(stderr, "qex-tui: draining for up to %s (interrupt again to quit now)\n",
+		o.cfg.DrainTimeout)
 	res := <-done
 	if ferr := sess.finish(); res.err == nil {
 		res.err = ferr
 	}
-	if uiErr != nil && ctx.Err() == nil && runCtx.Err() == nil {
+	if uiErr != nil {
 		fmt.Fprintf(stderr, "qex-tui: console: %v\n", uiErr)
 		return exitFailed
 	}
@@ -60,20 +67,21 @@ func runConsole(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	s := res.report.Summary()
-	fmt.Fprintf(stdout, "qex-tui: %d bids, %d settled, %d conflicts, %d unsold in %.0fs; audit %s\n",
-		s.BidsIngested, s.Settled, s.Conflicts, s.Unsold, s.DurationSeconds, okWord(res.report.OK()))
-	if !res.report.OK() {
-		fmt.Fprint(stderr, res.report.Audit)
+	failed := failures(res.report)
+	fmt.Fprintf(stdout, "qex-tui: %d bids, %d settled, %d conflicts, %d unsold in %.0fs; %s\n",
+		s.BidsIngested, s.Settled, s.Conflicts, s.Unsold, s.DurationSeconds, verdict(failed))
+	if len(failed) > 0 {
+		fmt.Fprintf(stderr, "qex-tui: %s\n", strings.Join(failed, "\nqex-tui: "))
 		return exitFailed
 	}
 	return exitOK
 }
 
-func okWord(ok bool) string {
-	if ok {
-		return "clean"
+func verdict(failed []string) string {
+	if len(failed) == 0 {
+		return "audit clean"
 	}
-	return "FAILED"
+	return "FAILED (see below)"
 }
 
 // withDuration ends ctx after d, or only when ctx ends if d is zero.

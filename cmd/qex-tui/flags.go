@@ -5,6 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +33,7 @@ type options struct {
 	logLevel      string
 	tick          time.Duration
 	version       bool
+	ledger        ledgerOptions
 }
 
 // Command-line defaults that are not the engine's.
@@ -37,7 +41,6 @@ const (
 	defaultHeadlessDuration = 10 * time.Second
 	defaultCommitLatency    = 2 * time.Millisecond
 	defaultTick             = 250 * time.Millisecond
-	consoleDrainTimeout     = 2 * time.Second
 	envPrefix               = "QEX_"
 )
 
@@ -54,6 +57,8 @@ var sections = []section{
 		"advertisers", "publishers", "budget-min", "budget-max", "auction"}},
 	{"Settlement", []string{"workers", "contention", "backoff", "backoff-base", "backoff-cap",
 		"max-attempts", "drain-timeout"}},
+	{"Ledger", []string{"ledger", "pg-dsn", "pg-serializable", "pg-max-conns", "dsql-endpoint",
+		"dsql-role"}},
 	{"Embedded stores", []string{"commit-latency", "bid-ttl", "batch-size", "ingest-workers"}},
 }
 
@@ -61,7 +66,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	o.cfg = engine.DefaultConfig()
 	o.commitLatency, o.bidTTL, o.tick = defaultCommitLatency, memory.DefaultBidTTL, defaultTick
 	fs := flag.NewFlagSet("qex-tui", flag.ContinueOnError)
-	fs.SetOutput(out)
+	fs.SetOutput(io.Discard) // errors are reworded and printed by the caller
 	c := &o.cfg
 
 	fs.BoolVar(&o.headless, "headless", false,
@@ -72,8 +77,11 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.Func("seed", "seed of the random streams; one seed = one slot stream (default: random)",
 		func(s string) error {
 			v, err := strconv.ParseUint(s, 10, 64)
+			if err != nil {
+				return errors.New("want a whole number from 0 up")
+			}
 			c.Seed, o.seedSet = v, true
-			return err
+			return nil
 		})
 	fs.StringVar(&o.bidsFile, "bids-file", "",
 		"replay recorded traffic from this JSON Lines `file` instead of generating it (headless)")
@@ -83,8 +91,8 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 
-	fs.Func("regions", "regions and their rates in bids/s, e.g. `us-east-1=400,eu-west-1=300`",
-		func(s string) error { return parseRegions(s, c) })
+	fs.Func("regions", "regions and their rates in bids/s, as `name=rate,...` (default "+
+		regionList(c.Regions)+")", func(s string) error { return parseRegions(s, c) })
 	fs.Float64Var(&c.SlotRate, "slot-rate", c.SlotRate, "ad slots opened per second")
 	fs.DurationVar(&c.SlotWindow, "slot-window", c.SlotWindow, "how long a slot takes bids")
 	dollarFlag(fs, &c.FloorMin, "floor-min", "lowest slot floor (reserve price), in dollars")
@@ -112,8 +120,18 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.DurationVar(&o.bidTTL, "bid-ttl", o.bidTTL, "time to live of a stored bid")
 	fs.IntVar(&c.BatchSize, "batch-size", c.BatchSize, "bids per write to the bid store")
 	fs.IntVar(&c.IngestWorkers, "ingest-workers", c.IngestWorkers, "concurrent bid store writers")
-	fs.Usage = func() { usage(fs) }
+	addLedgerFlags(fs, &o.ledger)
+	fs.Usage = func() {}
 	return fs
+}
+
+// regionList writes regions as the --regions flag takes them.
+func regionList(regions []engine.Region) string {
+	parts := make([]string, len(regions))
+	for i, r := range regions {
+		parts[i] = fmt.Sprintf("%s=%g", r.Name, r.Rate)
+	}
+	return strings.Join(parts, ",")
 }
 
 type dollarValue struct{ m *money.Micros }
@@ -182,15 +200,23 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
 		}
 		if v := getenv(envName(f.Name)); v != "" {
 			if err := fs.Set(f.Name, v); err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q: %w", envName(f.Name), v, err))
+				errs = append(errs, fmt.Errorf("%s=%q: %w", envName(f.Name), v, envReason(err)))
 			}
 		}
 	})
 	return errors.Join(errs...)
 }
 
-func usage(fs *flag.FlagSet) {
-	w := fs.Output()
+// envReason words an error from setting a flag by its environment variable.
+func envReason(err error) error {
+	if errors.Is(err, strconv.ErrSyntax) || strings.Contains(err.Error(), "parse error") ||
+		strings.Contains(err.Error(), "invalid duration") {
+		return errors.New("not a valid value (durations look like 5s or 250ms)")
+	}
+	return err
+}
+
+func usage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, `qex-tui: a live console for an ad exchange in miniature.
 
 Bids stream in from regions into a bid store, each ad slot's auction closes, and
@@ -200,6 +226,7 @@ settle it under optimistic concurrency and retry conflicts with backoff.
 Usage:
   qex-tui [flags]                  the console (headless when there is no terminal)
   qex-tui --headless --json        run for --duration and print a summary
+  qex-tui audit [ledger flags]     check a ledger database's invariants
 
 Every flag can also be set by its environment variable, shown in brackets.
 `)
@@ -215,7 +242,10 @@ Every flag can also be set by its environment variable, shown in brackets.
 			if arg != "" {
 				head += " " + arg
 			}
-			fmt.Fprintf(w, "%-34s %s", head, text)
+			if len(head) > usageColumn {
+				head += "\n" + strings.Repeat(" ", usageColumn)
+			}
+			fmt.Fprintf(w, "%-*s %s", usageColumn, head, text)
 			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" &&
 				f.DefValue != "0s" && !strings.Contains(text, "(default") {
 				fmt.Fprintf(w, " (default %s)", f.DefValue)
@@ -232,37 +262,122 @@ could not work, 2 for a bad flag or input file.
 `)
 }
 
-// parseOptions reads the arguments and then the environment.
+// usageColumn is where flag descriptions start in --help.
+const usageColumn = 34
+
+// errUsage marks errors in what the user typed: exit status 2.
+var errUsage = errors.New("usage")
+
+// parseOptions reads the arguments and then the environment. --help prints the
+// usage to out and returns flag.ErrHelp.
 func parseOptions(args []string, getenv func(string) string, out io.Writer) (*options, error) {
 	o := &options{}
 	fs := newFlagSet(o, out)
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		if errors.Is(err, flag.ErrHelp) {
+			usage(out, fs)
+			return nil, err
+		}
+		return nil, badInput(reword(err))
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (flags start with --; see --help)", fs.Arg(0))
+		return nil, badInput(fmt.Errorf("unexpected argument %q (flags start with --)", fs.Arg(0)))
 	}
 	if err := applyEnv(fs, getenv); err != nil {
-		return nil, err
+		return nil, badInput(err)
 	}
+	o.ledger.defaultDSN(getenv)
 	if !o.seedSet {
 		o.cfg.Seed = randomSeed()
 	}
-	if o.bidsFile != "" {
-		o.headless = true
-	}
-	o.setHeadless(o.headless)
-	if o.duration < 0 {
-		return nil, fmt.Errorf("--duration must not be negative, got %s", o.duration)
-	}
-	if o.commitLatency < 0 || o.bidTTL <= 0 || o.tick <= 0 {
-		return nil, errors.New(
-			"--commit-latency must not be negative; --bid-ttl and --tick must be positive")
-	}
-	if err := o.cfg.Validate(); err != nil {
-		return nil, err
+	o.setHeadless(o.headless || o.bidsFile != "")
+	if err := o.check(); err != nil {
+		return nil, badInput(err)
 	}
 	return o, nil
+}
+
+// check refuses settings no run can use, naming the flag.
+func (o *options) check() error {
+	var errs []error
+	refuse := func(bad bool, format string, args ...any) {
+		if bad {
+			errs = append(errs, fmt.Errorf(format, args...))
+		}
+	}
+	refuse(o.duration < 0, "--duration must not be negative, got %s", o.duration)
+	refuse(o.commitLatency < 0, "--commit-latency must not be negative, got %s", o.commitLatency)
+	refuse(o.bidTTL <= 0, "--bid-ttl must be positive, got %s", o.bidTTL)
+	refuse(o.tick <= 0, "--tick must be positive, got %s", o.tick)
+	refuse(o.bidTTL > 0 && o.bidTTL <= o.cfg.SlotWindow,
+		"--bid-ttl %s must outlast --slot-window %s, or every bid expires before its auction",
+		o.bidTTL, o.cfg.SlotWindow)
+	refuse(o.outcomesFile != "" && samePath(o.outcomesFile, o.bidsFile),
+		"--outcomes %s is the --bids-file: it would overwrite the traffic", o.outcomesFile)
+	refuse(o.outcomesFile != "" && samePath(o.outcomesFile, o.logFile),
+		"--outcomes and --log-file are the same file")
+	if err := o.ledger.check(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := o.cfg.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// samePath reports whether two paths name one file, existing or not.
+func samePath(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	if fa, err := os.Stat(a); err == nil {
+		if fb, err := os.Stat(b); err == nil {
+			return os.SameFile(fa, fb)
+		}
+	}
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
+}
+
+func badInput(err error) error {
+	return fmt.Errorf("%w; see qex-tui --help", errors.Join(errUsage, err))
+}
+
+// Messages of the flag package, reworded for flags written with two dashes.
+var (
+	undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(\S+)$`)
+	invalidValue  = regexp.MustCompile(`^invalid (?:value|boolean value) "(.*)" for flag -+(\S+): (.*)$`)
+	missingValue  = regexp.MustCompile(`^flag needs an argument: -+(\S+)$`)
+)
+
+// reword turns the flag package's messages into ones that name the flag as the
+// user wrote it and say what it wants.
+func reword(err error) error {
+	msg := err.Error()
+	if m := undefinedFlag.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("unknown flag --%s", m[1])
+	}
+	if m := missingValue.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("--%s needs a value", m[1])
+	}
+	if m := invalidValue.FindStringSubmatch(msg); m != nil {
+		why := m[3]
+		switch why {
+		case "parse error":
+			why = "not a valid value"
+			if strings.Contains(m[2], "duration") || strings.Contains(m[2], "timeout") ||
+				strings.Contains(m[2], "latency") || strings.Contains(m[2], "window") ||
+				strings.Contains(m[2], "ttl") || strings.Contains(m[2], "tick") ||
+				strings.HasPrefix(m[2], "backoff-") {
+				why = "want a duration like 5s, 250ms or 2m"
+			}
+		case "value out of range":
+			why = "out of range"
+		}
+		return fmt.Errorf("--%s %q: %s", m[2], m[1], why)
+	}
+	return err
 }
 
 // setHeadless chooses between the console and a headless run; a headless run

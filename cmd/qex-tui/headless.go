@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 
@@ -14,17 +15,9 @@ import (
 
 // runHeadless runs the engine without a terminal for the duration (or through
 // the whole replay) and prints the summary.
-func runHeadless(ctx context.Context, o *options, stdout, stderr io.Writer) int {
-	var traffic *engine.Traffic
-	if o.bidsFile != "" {
-		var err error
-		if traffic, err = readTrafficFile(o.bidsFile); err != nil {
-			fmt.Fprintf(stderr, "qex-tui: --bids-file %s: %v\n", o.bidsFile, err)
-			return exitBadInput
-		}
-		o.cfg.Regions = traffic.Regions(o.cfg.Regions)
-	}
-	sess, err := start(o)
+func runHeadless(ctx context.Context, o *options, traffic *engine.Traffic,
+	outcomes *outcomeWriter, stdout, stderr io.Writer) int {
+	sess, err := start(ctx, o, outcomes)
 	if err != nil {
 		fmt.Fprintf(stderr, "qex-tui: %v\n", err)
 		return exitFailed
@@ -51,12 +44,9 @@ func runHeadless(ctx context.Context, o *options, stdout, stderr io.Writer) int 
 	case err != nil:
 		fmt.Fprintf(stderr, "qex-tui: %v\n", err)
 		return exitFailed
-	case report.Unsettled > 0:
-		fmt.Fprintf(stderr, "qex-tui: %d of this run's winners were left unsettled "+
-			"(the drain timed out: raise --drain-timeout)\n", report.Unsettled)
-		return exitFailed
-	case !report.OK():
-		fmt.Fprintf(stderr, "qex-tui: an invariant failed:\n%s", report.Audit)
+	}
+	if failed := failures(report); len(failed) > 0 {
+		fmt.Fprintf(stderr, "qex-tui: %s\n", strings.Join(failed, "\nqex-tui: "))
 		return exitFailed
 	}
 	return exitOK
@@ -68,7 +58,11 @@ func readTrafficFile(path string) (*engine.Traffic, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return engine.ReadTraffic(f)
+	t, err := engine.ReadTraffic(f)
+	if err == nil && len(t.Slots) == 0 {
+		err = errors.New("the file declares no slots: nothing to replay")
+	}
+	return t, err
 }
 
 // session is a run's engine over its opened stores.
@@ -79,23 +73,19 @@ type session struct {
 	outcomes *outcomeWriter
 }
 
-// start opens the stores and the outcomes file and builds the engine.
-func start(o *options) (*session, error) {
-	b, err := openBackends(o)
+// start opens the stores and builds the engine; outcomes may be nil.
+func start(ctx context.Context, o *options, outcomes *outcomeWriter) (*session, error) {
+	b, err := openBackends(ctx, o, o.cfg.Logger)
 	if err != nil {
 		return nil, err
 	}
-	s := &session{label: b.label, b: b}
+	s := &session{label: b.label, b: b, outcomes: outcomes}
 	var opts []engine.Option
-	if o.outcomesFile != "" {
-		if s.outcomes, err = createOutcomes(o.outcomesFile); err != nil {
-			b.Close()
-			return nil, err
-		}
-		opts = append(opts, engine.WithOutcomes(s.outcomes.write))
+	if outcomes != nil {
+		opts = append(opts, engine.WithOutcomes(outcomes.write))
 	}
 	if s.eng, err = engine.New(o.cfg, b.bids, b.ledger, opts...); err != nil {
-		_ = s.finish()
+		b.Close()
 		return nil, err
 	}
 	return s, nil
@@ -110,6 +100,25 @@ func (s *session) finish() error {
 	return nil
 }
 
+// failures says which of a finished run's checks failed, one line each.
+func failures(r engine.Report) []string {
+	var out []string
+	if !r.Audit.LedgerBalanced() || !r.Audit.MoneyConserved() {
+		out = append(out, "the ledger audit failed:\n"+r.Audit.String())
+	}
+	if r.Unsettled > 0 {
+		out = append(out, fmt.Sprintf("%d of this run's winners were left unsettled", r.Unsettled))
+	}
+	if !r.Drained {
+		out = append(out, "the run stopped with work unfinished: the drain timed out "+
+			"(raise --drain-timeout) or a store kept failing (see --log-file)")
+	}
+	return out
+}
+
+// rssDecimals: the peak RSS keeps one decimal.
+const rssDecimals = 10
+
 // summaryJSON is the headless JSON: the engine's summary plus the seed.
 type summaryJSON struct {
 	engine.Summary
@@ -120,22 +129,26 @@ type summaryJSON struct {
 func printSummary(w io.Writer, o *options, r engine.Report) {
 	s := r.Summary()
 	if o.json {
-		rss := float64(int(peakRSSMiB()*10)) / 10
-		b, _ := json.Marshal(summaryJSON{Summary: s, Seed: o.cfg.Seed, PeakRSSMiB: rss}) // plain fields
+		rss := math.Round(peakRSSMiB()*rssDecimals) / rssDecimals
+		// A struct of plain fields: Marshal cannot fail.
+		b, _ := json.Marshal(summaryJSON{Summary: s, Seed: o.cfg.Seed, PeakRSSMiB: rss})
 		fmt.Fprintln(w, string(b))
 		return
 	}
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
-	line("QEX run %s (seed %d) for %.1fs", s.RunID, o.cfg.Seed, s.DurationSeconds)
-	line("  bids        %d stored (%.1f/s), %d failed", s.BidsIngested, s.BidsPerSec, s.IngestErrors)
-	line("  slots       %d closed: %d settled (%.1f/s), %d unsold (%d no eligible bid, %d no funds)",
-		s.SlotsClosed, s.Settled, s.SettledPerSec, s.Unsold, s.UnsoldNoBid, s.UnsoldFunds)
+	line("QEX run %s (seed %d): traffic for %.1fs, drained in %.1fs", s.RunID, o.cfg.Seed,
+		s.DurationSeconds, s.DrainSeconds)
+	line("  bids        %d stored (%.1f/s), %d failed", s.BidsIngested, s.BidsPerSec,
+		s.IngestErrors)
+	line("  slots       %d closed: %d settled (%.1f/s), %d unsold (%d no eligible bid, "+
+		"%d no funds)", s.SlotsClosed, s.Settled, s.SettledPerSec, s.Unsold, s.UnsoldNoBid,
+		s.UnsoldFunds)
 	line("  settled     $%s", s.SettledAmount)
 	line("  contention  %d attempts, %d conflicts, %d retries, %d duplicates prevented",
 		s.Attempts, s.Conflicts, s.Retries, s.DuplicatesPrevented)
-	line("              %d racers gave up, %d slots re-queued, %d errors",
-		s.Abandoned, s.Requeued, s.SettleErrors)
+	line("              %d racers gave up, %d slots re-queued, %d errors, %d failed closes",
+		s.Abandoned, s.Requeued, s.SettleErrors, s.CloseErrors)
 	line("  settle time p50 %.1f ms, p99 %.1f ms", s.TimeToSettle.P50, s.TimeToSettle.P99)
 	if rss := peakRSSMiB(); rss > 0 {
 		line("  memory      peak RSS %.1f MiB", rss)

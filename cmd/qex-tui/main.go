@@ -18,6 +18,8 @@ import (
 	"syscall"
 
 	"golang.org/x/term"
+
+	"github.com/quantedge/qex/engine"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -28,6 +30,10 @@ const (
 	exitOK       = 0
 	exitFailed   = 1
 	exitBadInput = 2
+)
+
+// Log file settings.
+const (
 	logFileMode  = 0o644
 	logFileFlags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
 )
@@ -37,7 +43,10 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	o, err := parseOptions(args, os.Getenv, stderr)
+	if len(args) > 0 && args[0] == "audit" {
+		return runAudit(args[1:], os.Getenv, stdout, stderr)
+	}
+	o, err := parseOptions(args, os.Getenv, stdout)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
@@ -59,13 +68,45 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	defer closeLog()
 	o.cfg.Logger = logger
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if o.headless {
-		return runHeadless(ctx, o, stdout, stderr)
+	var traffic *engine.Traffic
+	if o.bidsFile != "" {
+		if traffic, err = readTrafficFile(o.bidsFile); err != nil {
+			fmt.Fprintf(stderr, "qex-tui: --bids-file %s: %v\n", o.bidsFile, err)
+			return exitBadInput
+		}
+		o.cfg.Regions = traffic.Regions(o.cfg.Regions)
 	}
-	return runConsole(ctx, o, stdout, stderr)
+	var outcomes *outcomeWriter
+	if o.outcomesFile != "" {
+		if outcomes, err = createOutcomes(o.outcomesFile); err != nil {
+			fmt.Fprintf(stderr, "qex-tui: %v\n", err)
+			return exitBadInput
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-signals:
+			signal.Stop(signals) // a second signal ends the process at once
+			cancel()
+			if o.headless {
+				fmt.Fprintf(stderr, "qex-tui: stopping: draining for up to %s "+
+					"(interrupt again to quit now)\n", o.cfg.DrainTimeout)
+			}
+		case <-finished:
+		}
+	}()
+	if o.headless {
+		return runHeadless(ctx, o, traffic, outcomes, stdout, stderr)
+	}
+	return runConsole(ctx, o, outcomes, stdout, stderr)
 }
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
@@ -86,15 +127,18 @@ func openLog(o *options, stderr io.Writer) (*slog.Logger, func(), error) {
 	}
 	f, err := os.OpenFile(o.logFile, logFileFlags, logFileMode)
 	if err != nil {
-		return nil, nil, fmt.Errorf("opening the log file: %w", err)
+		return nil, nil, fmt.Errorf("--log-file: %w", err)
 	}
 	h := slog.NewTextHandler(f, &slog.HandlerOptions{Level: level})
 	return slog.New(h), func() { _ = f.Close() }, nil
 }
 
+// maxRandomSeed keeps random seeds, and so slot ids, short enough to read.
+const maxRandomSeed = 1_000_000
+
 // randomSeed picks a seed when none is given, so each run has slots of its own.
 func randomSeed() uint64 {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return binary.LittleEndian.Uint64(b[:]) >> 16
+	return binary.LittleEndian.Uint64(b[:])%(maxRandomSeed-1) + 1
 }

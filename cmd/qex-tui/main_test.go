@@ -203,6 +203,18 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"stray"}, nil, `unexpected argument "stray"`},
 		{nil, map[string]string{"QEX_CONTENTION": "many"}, "QEX_CONTENTION"},
 		{[]string{"--log-level", "loud"}, nil, "--log-level"},
+		{[]string{"--bogus"}, nil, "unknown flag --bogus"},
+		{[]string{"--duration", "5"}, nil, `--duration "5": want a duration like 5s`},
+		{[]string{"--seed", "foo"}, nil, `--seed "foo": want a whole number`},
+		{[]string{"--tick", "0s"}, nil, "--tick must be positive"},
+		{[]string{"--slot-rate", "1e9"}, nil, "slot rate must be in"},
+		{[]string{"--advertisers", "1000000"}, nil, "advertisers must be in"},
+		{[]string{"--contention", "65"}, nil, "contention must be in"},
+		{[]string{"--ledger", "oracle"}, nil, `--ledger "oracle": want memory, postgres or dsql`},
+		{[]string{"--ledger", "dsql"}, nil, "--ledger dsql needs --dsql-endpoint"},
+		{[]string{"--bid-ttl", "500ms"}, nil, "must outlast --slot-window"},
+		{[]string{"--bids-file", "x.jsonl", "--outcomes", "x.jsonl"}, nil, "would overwrite"},
+		{nil, map[string]string{"QEX_DURATION": "5"}, "QEX_DURATION"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -213,23 +225,37 @@ func TestBadFlags(t *testing.T) {
 			if code != exitBadInput || !strings.Contains(stderr, tt.says) {
 				t.Fatalf("exit %d, stderr %q; want %d saying %q", code, stderr, exitBadInput, tt.says)
 			}
+			if strings.Count(stderr, "\n") > 2 || strings.Contains(stderr, "strconv") {
+				t.Fatalf("want a short, plain error, got:\n%s", stderr)
+			}
 		})
 	}
 }
 
 func TestHelpAndVersion(t *testing.T) {
-	code, _, stderr := runCmd(t, "--help")
+	code, help, _ := runCmd(t, "--help")
 	if code != exitOK {
 		t.Fatalf("--help exit %d", code)
 	}
 	for _, want := range []string{"Usage:", "--contention", "[$QEX_CONTENTION]", "--bids-file file",
-		"Exit status"} {
-		if !strings.Contains(stderr, want) {
+		"Exit status", "qex-tui audit", "--ledger"} {
+		if !strings.Contains(help, want) {
 			t.Errorf("--help lacks %q", want)
 		}
 	}
 	code, stdout, _ := runCmd(t, "--version")
 	if code != exitOK || !strings.HasPrefix(stdout, "qex-tui ") {
 		t.Fatalf("--version: exit %d, %q", code, stdout)
+	}
+}
+
+func TestEmptyTrafficFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "empty.jsonl")
+	if err := os.WriteFile(path, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCmd(t, "--bids-file", path)
+	if code != exitBadInput || !strings.Contains(stderr, "no slots") {
+		t.Fatalf("exit %d, %q", code, stderr)
 	}
 }

@@ -31,7 +31,8 @@ type DSQLOptions struct {
 	Endpoint string
 	// Port is the cluster's port; zero means 5432.
 	Port uint16
-	// Region signs the tokens; empty means the region in the endpoint.
+	// Region signs the tokens when the endpoint's name does not say which
+	// region the cluster is in (a cluster's own name always does).
 	Region string
 	// Role is the database role to connect as: admin, or a custom role mapped
 	// to an IAM identity.
@@ -49,16 +50,17 @@ func (o DSQLOptions) role() string {
 	return o.Role
 }
 
-// region returns the signing region, from the options or the endpoint's name.
+// region returns the signing region: the one in the endpoint's name, else the
+// options'.
 func (o DSQLOptions) region() (string, error) {
-	if o.Region != "" {
-		return o.Region, nil
-	}
 	labels := strings.Split(o.Endpoint, ".")
 	for i, label := range labels {
-		if label == "dsql" && i+1 < len(labels) {
+		if label == "dsql" && i+2 < len(labels) {
 			return labels[i+1], nil
 		}
+	}
+	if o.Region != "" {
+		return o.Region, nil
 	}
 	return "", fmt.Errorf("cannot tell the region of DSQL endpoint %q: set AWS_REGION", o.Endpoint)
 }

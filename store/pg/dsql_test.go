@@ -72,16 +72,24 @@ func TestTokens(t *testing.T) {
 }
 
 func TestTokenRegion(t *testing.T) {
-	o := DSQLOptions{Endpoint: testEndpoint, Region: "eu-west-1", Credentials: staticCreds()}
-	token, err := o.Token(context.Background())
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct{ endpoint, region, want string }{
+		{testEndpoint, "eu-west-1", "/us-east-1/"}, // the cluster's name wins
+		{"db.example.com", "eu-west-1", "/eu-west-1/"},
 	}
-	if cred := parseToken(t, token).Query().Get("X-Amz-Credential"); !strings.Contains(cred, "/eu-west-1/") {
-		t.Fatalf("an explicit region was not used: %s", cred)
+	for _, tt := range tests {
+		o := DSQLOptions{Endpoint: tt.endpoint, Region: tt.region, Credentials: staticCreds()}
+		token, err := o.Token(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		cred := parseToken(t, token).Query().Get("X-Amz-Credential")
+		if !strings.Contains(cred, tt.want) {
+			t.Errorf("endpoint %s, region %s: credential %s, want %s", tt.endpoint, tt.region,
+				cred, tt.want)
+		}
 	}
-	_, err = DSQLOptions{Endpoint: "db.example.com", Credentials: staticCreds()}.Token(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "AWS_REGION") {
+	noRegion := DSQLOptions{Endpoint: "db.example.com", Credentials: staticCreds()}
+	if _, err := noRegion.Token(context.Background()); err == nil || !strings.Contains(err.Error(), "AWS_REGION") {
 		t.Fatalf("an endpoint without a region and no region set: %v", err)
 	}
 }

@@ -135,6 +135,12 @@ func (l *Ledger) poolConfig(ctx context.Context, opts Options) (*pgxpool.Config,
 // Dialect says which database the ledger is on.
 func (l *Ledger) Dialect() schema.Dialect { return l.dialect }
 
+// Where names the server and database, without credentials, for people to read.
+func (l *Ledger) Where() string {
+	cc := l.pool.Config().ConnConfig
+	return fmt.Sprintf("%s %s/%s", l.dialect, cc.Host, cc.Database)
+}
+
 // Pool is the connection pool, for tools that read the ledger directly.
 func (l *Ledger) Pool() *pgxpool.Pool { return l.pool }
 
