@@ -89,7 +89,7 @@ func benchmarkSettle(b *testing.B, k int) {
 	for i := range slots {
 		id := fmt.Sprintf("bench-%d", i)
 		slots[i] = store.Slot{ID: id, Publisher: accounts[cfg.Advertisers+i%cfg.Publishers].ID,
-			ClosedAt: t0, Status: store.SlotClosed, Price: money.Dollar, RunID: e.runID,
+			ClosedAt: time.Now(), Status: store.SlotClosed, Price: money.Dollar, RunID: e.runID,
 			Winner: &store.Bid{ID: "b-" + id, SlotID: id, Region: "us-east-1",
 				Advertiser: accounts[i%cfg.Advertisers].ID, Price: money.Dollar}}
 	}
@@ -104,8 +104,8 @@ func benchmarkSettle(b *testing.B, k int) {
 	b.ResetTimer()
 	e.outstanding.Add(int64(b.N))
 	for _, s := range slots {
-		e.claim(s.ID)
-		e.enqueue(ctx, s, t0)
+		e.claims.claim(s.ID)
+		e.enqueue(ctx, s)
 	}
 	// Racers that run out of attempts on hot accounts leave their slot to the
 	// reconciler; draining re-queues them, as at the end of a real run.

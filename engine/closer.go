@@ -41,6 +41,10 @@ func (e *Engine) closeLoop(ctx context.Context) {
 type closing struct {
 	open *openSlot
 	slot store.Slot
+	// claimed: this closer holds the slot for its racers. A sold slot another
+	// job here already holds (the reconciler's, when another process closed it
+	// first) is left to that job.
+	claimed bool
 }
 
 // closeSlots runs the auctions of ready slots, records them closed in one ledger
@@ -85,11 +89,14 @@ func (e *Engine) evaluate(ctx context.Context, ready []*openSlot) ([]closing, []
 				errs[i] = fmt.Errorf("slot %s: %w", s.id, err)
 				return
 			}
-			closeAt := s.closeAt
-			if !s.replayed && closeAt.After(now) {
-				closeAt = now // the run ended first: the auction closes now
+			closeAt, closedAt := s.closeAt, s.closeAt
+			switch {
+			case s.replayed:
+				closedAt = now // the close time is history; the record says when it closed here
+			case closeAt.After(now):
+				closeAt, closedAt = now, now // the run ended first: the auction closes now
 			}
-			out[i] = closing{open: s, slot: e.closedSlot(s, closeAt,
+			out[i] = closing{open: s, slot: e.closedSlot(s, closedAt,
 				Evaluate(auction, s.floor, closeAt, bids))}
 		})
 	}
@@ -106,8 +113,8 @@ func (e *Engine) evaluate(ctx context.Context, ready []*openSlot) ([]closing, []
 	return closed, unread, errors.Join(errs...)
 }
 
-func (e *Engine) closedSlot(s *openSlot, closeAt time.Time, o Outcome) store.Slot {
-	closed := store.Slot{ID: s.id, Publisher: s.publisher, Floor: s.floor, ClosedAt: closeAt,
+func (e *Engine) closedSlot(s *openSlot, closedAt time.Time, o Outcome) store.Slot {
+	closed := store.Slot{ID: s.id, Publisher: s.publisher, Floor: s.floor, ClosedAt: closedAt,
 		RunID: e.runID, Status: store.SlotClosed, Winner: o.Winner, Price: o.Price}
 	if !o.Sold() {
 		closed.Status, closed.Reason = store.SlotUnsold, store.ReasonNoEligibleBid
@@ -119,20 +126,19 @@ func (e *Engine) closedSlot(s *openSlot, closeAt time.Time, o Outcome) store.Slo
 // slot to the ledger in one call; on failure the claims are let go.
 func (e *Engine) record(ctx context.Context, closed []closing) error {
 	slots := make([]store.Slot, len(closed))
-	for i, c := range closed {
+	for i := range closed {
+		c := &closed[i]
 		slots[i] = c.slot
-		if c.slot.Status == store.SlotClosed {
-			e.claim(c.slot.ID)
-		}
+		c.claimed = c.slot.Status == store.SlotClosed && e.claims.claim(c.slot.ID)
 	}
 	err := e.ledger.CloseSlots(ctx, slots)
 	if err == nil {
 		e.tel.slotsClosed.Add(uint64(len(slots)))
 		return nil
 	}
-	for _, s := range slots {
-		if s.Status == store.SlotClosed {
-			e.release(s.ID)
+	for _, c := range closed {
+		if c.claimed {
+			e.claims.release(c.slot.ID)
 		}
 	}
 	return fmt.Errorf("recording %d closed slots: %w", len(slots), err)
@@ -140,18 +146,16 @@ func (e *Engine) record(ctx context.Context, closed []closing) error {
 
 // dispatch finishes the unsold slots and hands the sold ones to their racers.
 func (e *Engine) dispatch(ctx context.Context, closed []closing) {
-	now := time.Now()
 	for _, c := range closed {
-		if c.slot.Status == store.SlotUnsold {
+		switch {
+		case c.slot.Status == store.SlotUnsold:
 			e.tel.unsoldNoBid.Add(1)
 			e.finishSlot(SlotOutcome{Slot: c.slot})
-			continue
+		case c.claimed:
+			e.enqueue(ctx, c.slot)
+		default:
+			e.outstanding.Add(-1) // another job here has it
 		}
-		since := c.slot.ClosedAt
-		if c.open.replayed {
-			since = now // the close time is history: measure from here
-		}
-		e.enqueue(ctx, c.slot, since)
 	}
 }
 

@@ -57,8 +57,7 @@ type Engine struct {
 	// closed unsold, or every racer of their settlement done.
 	outstanding atomic.Int64
 
-	flightMu sync.Mutex
-	inFlight map[string]struct{} // slots with racers at work, guarded by flightMu
+	claims *claims
 
 	onOutcome func(SlotOutcome)
 }
@@ -93,7 +92,7 @@ func New(cfg Config, bids store.BidStore, ledger store.Ledger, opts ...Option) (
 		ingestCh:   make(chan ingestBatch, ingestQueueBatches),
 		racerCh:    make(chan racerTask, racerQueueTasks),
 		conflictCh: make(chan store.ConflictEvent, conflictQueueEvents),
-		inFlight:   make(map[string]struct{}),
+		claims:     newClaims(),
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.NewTextHandler(io.Discard, nil))

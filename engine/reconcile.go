@@ -7,6 +7,10 @@ import (
 	"github.com/quantedge/qex/store"
 )
 
+// decidedHold, in reconcile intervals, is how long a slot decided here is kept
+// from the reconciler: longer than any pass takes to read the pending slots.
+const decidedHold = 2
+
 // reconcileLoop re-queues, every interval, slots that closed a while ago and are
 // still unsettled: their racers gave up, or the process that closed them died.
 func (e *Engine) reconcileLoop(ctx context.Context) {
@@ -17,6 +21,7 @@ func (e *Engine) reconcileLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
+			e.claims.forget(now.Add(-decidedHold * e.cfg.ReconcileInterval))
 			f := store.PendingFilter{ClosedBefore: now.Add(-e.cfg.ReconcileGrace),
 				Limit: reconcileLimitSlots}
 			if _, err := e.reconcile(ctx, f); err != nil && ctx.Err() == nil {
@@ -36,14 +41,14 @@ func (e *Engine) reconcile(ctx context.Context, f store.PendingFilter) (int, err
 	}
 	n := 0
 	for _, s := range pending {
-		if !e.claim(s.ID) {
+		if !e.claims.claim(s.ID) {
 			continue
 		}
 		n++
 		e.tel.requeued.Add(1)
 		e.outstanding.Add(1)
 		e.log.Info("re-queued unsettled slot", "slot", s.ID, "closed", s.ClosedAt)
-		e.enqueue(ctx, s, s.ClosedAt)
+		e.enqueue(ctx, s)
 	}
 	return n, nil
 }

@@ -22,10 +22,7 @@ type SlotOutcome struct {
 
 // settleJob is one closed slot being settled by its racers.
 type settleJob struct {
-	slot store.Slot
-	// since is when the slot's wait for settlement began: its close, or, for
-	// replayed traffic whose close times are history, when it was closed here.
-	since    time.Time
+	slot     store.Slot
 	racers   atomic.Int32 // still at work or queued
 	attempts atomic.Int32
 
@@ -49,27 +46,10 @@ type racerTask struct {
 	racer int
 }
 
-// claim marks a slot as being settled here; false if it already is.
-func (e *Engine) claim(slotID string) bool {
-	e.flightMu.Lock()
-	defer e.flightMu.Unlock()
-	if _, busy := e.inFlight[slotID]; busy {
-		return false
-	}
-	e.inFlight[slotID] = struct{}{}
-	return true
-}
-
-func (e *Engine) release(slotID string) {
-	e.flightMu.Lock()
-	delete(e.inFlight, slotID)
-	e.flightMu.Unlock()
-}
-
 // enqueue hands a claimed, closed slot to as many racers as the contention dial
 // says. Racers not queued because ctx ended are counted out at once.
-func (e *Engine) enqueue(ctx context.Context, s store.Slot, since time.Time) {
-	job := &settleJob{slot: s, since: since}
+func (e *Engine) enqueue(ctx context.Context, s store.Slot) {
+	job := &settleJob{slot: s}
 	k := int(e.contention.Load())
 	job.racers.Store(int32(k))
 	for r := range k {
@@ -191,7 +171,7 @@ func (e *Engine) committed(t racerTask, res store.SettleResult, attempt int) {
 		ID: res.SettlementID, SlotID: s.ID, BidID: s.Winner.ID, Region: s.Winner.Region,
 		Advertiser: s.Winner.Advertiser, Publisher: s.Publisher, Amount: s.Price,
 		RunID: e.runID, Racer: t.racer, Attempt: attempt, SettledAt: time.Now(),
-	}, time.Since(t.job.since))
+	}, time.Since(t.job.slot.ClosedAt))
 }
 
 func (e *Engine) conflicted(t racerTask, attempt int, err error) {
@@ -210,15 +190,16 @@ func (e *Engine) conflicted(t racerTask, attempt int, err error) {
 
 // finishJob runs when a job's last racer is done.
 func (e *Engine) finishJob(j *settleJob) {
-	e.release(j.slot.ID)
 	j.mu.Lock()
 	res := j.result
 	j.mu.Unlock()
 	if res == nil {
 		// Every racer gave up: the slot stays closed for the reconciler.
+		e.claims.release(j.slot.ID)
 		e.outstanding.Add(-1)
 		return
 	}
+	e.claims.decide(j.slot.ID, time.Now())
 	s := j.slot
 	if res.Slot.ID != "" { // the ledger's record, when this run committed it
 		s = res.Slot

@@ -83,7 +83,7 @@ func TestLedgerColumns(t *testing.T) {
 	}
 	for _, want := range []string{
 		`(?s)CREATE TABLE IF NOT EXISTS settlements \(\s*slot_id\s+text PRIMARY KEY`,
-		`(?s)financial_ledger \(.*settlement_id\s+uuid NOT NULL`,
+		`(?s)financial_ledger \(\s*settlement_id\s+uuid NOT NULL`,
 		`(?s)financial_ledger \(.*amount_micros\s+bigint NOT NULL`,
 		`(?s)enterprise_accounts \(.*balance_micros\s+bigint NOT NULL`,
 	} {

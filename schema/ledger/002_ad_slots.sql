@@ -1,6 +1,7 @@
 -- Closed auctions. A slot closed with a winner carries the winning bid and its
 -- price, so any process can settle it from this row alone. Settling moves status
--- from closed to settled (or unsold) and bumps version: concurrent settlers of one
+-- from closed to settled (or unsold), records which attempt decided it
+-- (decided_by, the settlement's id) and bumps version: concurrent settlers of one
 -- slot always write this row, so they always collide.
 CREATE TABLE IF NOT EXISTS ad_slots (
     slot_id               text PRIMARY KEY,
@@ -14,6 +15,7 @@ CREATE TABLE IF NOT EXISTS ad_slots (
     winning_bid_micros    bigint,
     winning_arrival       timestamptz,
     price_micros          bigint NOT NULL DEFAULT 0,
+    decided_by            uuid,
     run_id                text NOT NULL,
     closed_at             timestamptz NOT NULL,
     version               bigint NOT NULL DEFAULT 0,

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/quantedge/qex/schema"
@@ -58,9 +57,9 @@ type Ledger struct {
 	log       *slog.Logger
 	secrets   *redactor
 
-	// commit sends an attempt's writes and COMMIT and returns each statement's
-	// command tag; tests replace it to lose the connection at the worst moment.
-	commit func(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) ([]pgconn.CommandTag, error)
+	// send runs an attempt's batch; tests replace it to lose the connection at
+	// the worst moment.
+	send func(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) (outcome, error)
 }
 
 // Open connects, checks the connection, and applies the schema when asked.
@@ -69,7 +68,7 @@ func Open(ctx context.Context, opts Options) (*Ledger, error) {
 	if l.log == nil {
 		l.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	l.commit = sendBatch
+	l.send = sendAttempt
 	cfg, err := l.poolConfig(ctx, opts)
 	if err != nil {
 		return nil, l.secrets.redact(err)
@@ -148,25 +147,4 @@ func (l *Ledger) Pool() *pgxpool.Pool { return l.pool }
 func (l *Ledger) Close() error {
 	l.pool.Close()
 	return nil
-}
-
-// sendBatch runs a batch in one round trip and returns the statements' tags, or
-// the first error: the server skips what follows a failed statement, so the
-// first error is the one that matters and a COMMIT after it never runs.
-func sendBatch(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) ([]pgconn.CommandTag, error) {
-	br := conn.SendBatch(ctx, b)
-	tags := make([]pgconn.CommandTag, 0, b.Len())
-	var first error
-	for range b.Len() {
-		tag, err := br.Exec()
-		if err != nil {
-			first = err
-			break
-		}
-		tags = append(tags, tag)
-	}
-	if err := br.Close(); first == nil {
-		first = err
-	}
-	return tags, first
 }

@@ -7,9 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/quantedge/qex/money"
 	"github.com/quantedge/qex/schema"
@@ -140,52 +138,65 @@ func TestSettleInsufficientFundsAndUnknowns(t *testing.T) {
 	}
 }
 
-// TestFirstCommitterWins interleaves two attempts by hand on two connections:
-// both take their snapshot, the first commits, and the second gets SQLSTATE 40001
-// as the engine's conflict, leaving nothing behind.
+// TestFirstCommitterWins holds the slot's row in another transaction, as a
+// racer a moment ahead would, starts a settlement that must wait for it, then
+// commits the other transaction first: the settlement gets SQLSTATE 40001 as the
+// engine's conflict, leaves nothing behind, and its connection is clean after.
 func TestFirstCommitterWins(t *testing.T) {
 	ctx := context.Background()
 	l := open(t, 10*money.Dollar)
 	mustClose(t, l, closedSlot("s1", "adv-1", money.Dollar))
-	connA, connB := acquire(t, l), acquire(t, l)
-	req := store.SettleRequest{Slot: store.Slot{ID: "s1"}, RunID: "run-1", Attempt: 1}
-
-	snapA, err := l.begin(ctx, connA, "s1")
+	ahead, err := l.pool.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	snapB, err := l.begin(ctx, connB, "s1")
-	if err != nil {
+	if _, err := ahead.Exec(ctx, `UPDATE ad_slots SET version = version + 1
+		WHERE slot_id = 's1'`); err != nil {
 		t.Fatal(err)
 	}
-	resA, err := l.finish(ctx, connA, req, snapA.slot, settleWrites(snapA.slot, newID(), req),
-		store.SettleResult{Status: store.SlotSettled})
-	if err != nil || resA.Status != store.SlotSettled {
-		t.Fatalf("first committer: %+v, %v", resA, err)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := settle(l, "s1")
+		errc <- err
+	}()
+	waitForLockWait(t, l)
+	if err := ahead.Commit(ctx); err != nil {
+		t.Fatal(err)
 	}
-	_, err = l.finish(ctx, connB, req, snapB.slot, settleWrites(snapB.slot, newID(), req),
-		store.SettleResult{Status: store.SlotSettled})
+	err = <-errc
 	var ce *store.ConflictError
 	if !errors.Is(err, store.ErrConflict) || !errors.As(err, &ce) || ce.Code != "40001" {
-		t.Fatalf("second committer: %v, want a 40001 conflict", err)
+		t.Fatalf("the settlement behind: %v, want a 40001 conflict", err)
 	}
-	if r := cleanAudit(t, l); r.Settlements != 1 {
-		t.Fatalf("%d settlements", r.Settlements)
+	if r := cleanAudit(t, l); r.Settlements != 0 || r.AwaitingSettlement != 1 {
+		t.Fatalf("after the conflict: %+v", r)
 	}
-	// The loser's connection is usable again: its transaction was rolled back.
-	if _, err := connB.Exec(ctx, "SELECT 1"); err != nil {
-		t.Fatalf("the losing connection was left in a failed transaction: %v", err)
+	// The retry, in a fresh transaction, settles.
+	if res, err := settle(l, "s1"); err != nil || res.Status != store.SlotSettled {
+		t.Fatalf("retry: %+v, %v", res, err)
 	}
+	cleanAudit(t, l)
 }
 
-func acquire(t *testing.T, l *Ledger) *pgx.Conn {
+// waitForLockWait waits until some backend waits on a row lock.
+func waitForLockWait(t *testing.T, l *Ledger) {
 	t.Helper()
-	c, err := l.pool.Acquire(context.Background())
-	if err != nil {
-		t.Fatal(err)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var waiting int
+		err := l.pool.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the settlement never waited for the row")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
-	t.Cleanup(c.Release)
-	return c.Conn()
 }
 
 // TestLostCommit loses the connection around the COMMIT, before and after the
@@ -204,28 +215,28 @@ func TestLostCommit(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			l := open(t, 10*money.Dollar)
 			mustClose(t, l, closedSlot("s1", "adv-1", money.Dollar))
-			l.commit = func(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) ([]pgconn.CommandTag, error) {
+			l.send = func(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) (outcome, error) {
 				if tt.serverRan {
-					if _, err := sendBatch(ctx, conn, b); err != nil {
+					if _, err := sendAttempt(ctx, conn, b); err != nil {
 						t.Fatal(err)
 					}
 				}
 				_ = conn.Close(ctx)
-				return nil, lost
+				return outcome{}, lost
 			}
 			res, err := settle(l, "s1")
 			if tt.wantErr {
 				if err == nil || !errors.Is(err, lost) || errors.Is(err, store.ErrConflict) {
 					t.Fatalf("Settle = %+v, %v; want the lost-connection error", res, err)
 				}
-			} else if err != nil || res.Status != store.SlotSettled {
+			} else if err != nil || res.Status != store.SlotSettled || res.SettlementID == "" {
 				t.Fatalf("Settle = %+v, %v; want settled (the commit went through)", res, err)
 			}
 			r := cleanAudit(t, l)
 			if want := map[bool]int{true: 1, false: 0}[tt.serverRan]; r.Settlements != want {
 				t.Fatalf("%d settlements, want %d", r.Settlements, want)
 			}
-			l.commit = sendBatch
+			l.send = sendAttempt
 			if _, err := settle(l, "s1"); tt.serverRan != errors.Is(err, store.ErrAlreadySettled) {
 				t.Fatalf("settling again: %v", err)
 			}
@@ -349,5 +360,3 @@ func TestOpenErrors(t *testing.T) {
 		t.Fatalf("serializable on DSQL: %v", err)
 	}
 }
-
-func newID() uuid.UUID { return uuid.New() }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/quantedge/qex/store"
@@ -12,33 +13,33 @@ import (
 
 const readBackTimeout = 10 * time.Second
 
-const readOutcome = `SELECT s.status, coalesce(s.reason, ''), st.settlement_id
-FROM ad_slots s LEFT JOIN settlements st ON st.slot_id = s.slot_id
-WHERE s.slot_id = $1`
+const readOutcome = `SELECT ` + slotColumnsSQL + `, s.decided_by
+FROM ad_slots s WHERE s.slot_id = $1`
 
 // readBack decides an attempt whose COMMIT may or may not have happened, on a
-// fresh connection. The settlement row is keyed by the slot and carries the id
-// the attempt chose, so finding it says exactly whose commit it was.
-func (l *Ledger) readBack(ctx context.Context, req store.SettleRequest, want store.SettleResult,
+// fresh connection. The slot row carries the id of the attempt that decided it,
+// so reading it says exactly whose commit it was.
+func (l *Ledger) readBack(ctx context.Context, req store.SettleRequest, id uuid.UUID,
 	lost error) (store.SettleResult, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readBackTimeout)
 	defer cancel()
-	var status, reason string
-	var settlementID pgtype.UUID
-	err := l.pool.QueryRow(ctx, readOutcome, req.Slot.ID).Scan(&status, &reason, &settlementID)
+	s := store.Slot{ID: req.Slot.ID}
+	var decidedBy pgtype.UUID
+	err := scanSlot(l.pool.QueryRow(ctx, readOutcome, req.Slot.ID), &s, &decidedBy)
 	if err != nil {
 		return store.SettleResult{}, fmt.Errorf(
 			"settling slot %s: the connection was lost during commit (%v) and reading the outcome "+
 				"back failed: %w", req.Slot.ID, lost, err)
 	}
+	ours := decidedBy.Valid && decidedBy.Bytes == id
 	switch {
-	case settlementID.Valid && settlementID.String() == want.SettlementID:
-		return want, nil // the commit went through
-	case settlementID.Valid:
+	case ours && s.Status == store.SlotSettled:
+		return store.SettleResult{Status: store.SlotSettled, SettlementID: id.String(), Slot: s}, nil
+	case ours:
+		return store.SettleResult{Status: s.Status, Reason: s.Reason, Slot: s}, nil
+	case s.Status == store.SlotSettled:
 		return store.SettleResult{}, fmt.Errorf("slot %s: %w", req.Slot.ID, store.ErrAlreadySettled)
-	case store.SlotStatus(status) == store.SlotUnsold && want.Status == store.SlotUnsold:
-		return want, nil // this attempt's decision, or the same one made by another
-	case store.SlotStatus(status) == store.SlotUnsold:
+	case s.Status == store.SlotUnsold:
 		return store.SettleResult{}, fmt.Errorf("slot %s: %w", req.Slot.ID, store.ErrAlreadyUnsold)
 	}
 	return store.SettleResult{}, fmt.Errorf("settling slot %s: the connection was lost during "+

@@ -10,41 +10,58 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/quantedge/qex/money"
 	"github.com/quantedge/qex/store"
 )
 
-// readSlot reads, in the attempt's snapshot, the slot as recorded, the winning
-// advertiser's balance and whether the publisher exists.
-const readSlot = `SELECT ` + slotColumnsSQL + `,
-	a.balance_micros, p.account_id IS NOT NULL
-FROM ad_slots s
-LEFT JOIN enterprise_accounts a ON a.account_id = s.winning_advertiser_id
-LEFT JOIN enterprise_accounts p ON p.account_id = s.publisher_id
-WHERE s.slot_id = $1`
-
+// A settlement attempt is one transaction sent in one round trip. The first
+// statement decides the slot from the row as recorded: settled if its winner can
+// pay, unsold if not, tagged with the attempt's id. Every later statement acts
+// only on a slot this attempt decided settled, so a slot already decided, or one
+// the winner cannot pay for, makes them touch nothing; then COMMIT.
 const (
-	markSettled = `UPDATE ad_slots SET status = 'settled', version = version + 1,
-	updated_at = now() WHERE slot_id = $1 AND status = 'closed'`
-	markUnsold = `UPDATE ad_slots SET status = 'unsold', reason = $2, version = version + 1,
-	updated_at = now() WHERE slot_id = $1 AND status = 'closed'`
-	debit = `UPDATE enterprise_accounts SET balance_micros = balance_micros - $2,
-	version = version + 1, updated_at = now() WHERE account_id = $1 AND balance_micros >= $2`
-	credit = `UPDATE enterprise_accounts SET balance_micros = balance_micros + $2,
-	version = version + 1, updated_at = now() WHERE account_id = $1`
+	decide = `UPDATE ad_slots s SET
+	status = CASE WHEN a.balance_micros >= s.price_micros THEN 'settled' ELSE 'unsold' END,
+	reason = CASE WHEN a.balance_micros >= s.price_micros THEN NULL ELSE 'insufficient_funds' END,
+	decided_by = $2, version = s.version + 1, updated_at = now()
+FROM enterprise_accounts a
+WHERE s.slot_id = $1 AND s.status = 'closed' AND a.account_id = s.winning_advertiser_id
+	AND EXISTS (SELECT 1 FROM enterprise_accounts p WHERE p.account_id = s.publisher_id)
+RETURNING ` + slotColumnsSQL
+
+	// decidedSettled selects the slot this attempt settled.
+	decidedSettled = `FROM ad_slots s
+WHERE s.slot_id = $1 AND s.decided_by = $2 AND s.status = 'settled'`
+
+	debit = `UPDATE enterprise_accounts a SET balance_micros = a.balance_micros - s.price_micros,
+	version = a.version + 1, updated_at = now()
+` + decidedSettled + ` AND a.account_id = s.winning_advertiser_id`
+	credit = `UPDATE enterprise_accounts a SET balance_micros = a.balance_micros + s.price_micros,
+	version = a.version + 1, updated_at = now()
+` + decidedSettled + ` AND a.account_id = s.publisher_id`
 	insertSettlement = `INSERT INTO settlements (slot_id, settlement_id, bid_id, advertiser_id,
-	publisher_id, amount_micros, run_id, racer, attempt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+	publisher_id, amount_micros, run_id, racer, attempt)
+SELECT s.slot_id, s.decided_by, s.winning_bid_id, s.winning_advertiser_id, s.publisher_id,
+	s.price_micros, $3, $4, $5 ` + decidedSettled
 	insertEntries = `INSERT INTO financial_ledger (settlement_id, slot_id, account_id, amount_micros)
-	VALUES ($1, $2, $3, -$5::bigint), ($1, $2, $4, $5::bigint)`
+SELECT s.decided_by, s.slot_id, s.winning_advertiser_id, -s.price_micros ` + decidedSettled + `
+UNION ALL
+SELECT s.decided_by, s.slot_id, s.publisher_id, s.price_micros ` + decidedSettled
 	insertWinningBid = `INSERT INTO ad_bids (slot_id, bid_id, region, advertiser_id, price_micros,
-	arrival) VALUES ($1, $2, $3, $4, $5, $6)`
+	arrival)
+SELECT s.slot_id, s.winning_bid_id, s.winning_region, s.winning_advertiser_id,
+	s.winning_bid_micros, s.winning_arrival ` + decidedSettled
 )
 
-// snapshot is what an attempt read at its start.
-type snapshot struct {
-	slot         store.Slot
-	balance      *int64
-	hasPublisher bool
+// settledRows is how many rows each statement after the decision touches when
+// the attempt settles the slot: debit, credit, settlement, two entries, bid.
+var settledRows = []int64{1, 1, 1, 2, 1}
+
+// outcome is what an attempt's batch did: the slot as it decided it (nil when
+// the slot was not closed, or its accounts are missing), and the tags of the
+// statements after the decision.
+type outcome struct {
+	slot *store.Slot
+	tags []pgconn.CommandTag
 }
 
 // Settle makes one settlement attempt in one transaction.
@@ -64,124 +81,136 @@ func (l *Ledger) Settle(ctx context.Context, req store.SettleRequest) (store.Set
 
 func (l *Ledger) attempt(ctx context.Context, conn *pgx.Conn, req store.SettleRequest) (
 	store.SettleResult, error) {
-	snap, err := l.begin(ctx, conn, req.Slot.ID)
-	if err != nil {
+	id := uuid.New()
+	out, err := l.send(ctx, conn, l.attemptBatch(req, id))
+	switch {
+	case err != nil && outcomeUnknown(err):
+		l.log.Warn("connection lost during commit; reading the outcome back",
+			"slot", req.Slot.ID, "err", l.secrets.redact(err))
+		return l.readBack(ctx, req, id, err)
+	case err != nil:
 		l.rollback(conn)
 		return store.SettleResult{}, classify(req.Slot.ID, err)
+	case out.slot == nil:
+		return store.SettleResult{}, l.whyUndecided(ctx, conn, req.Slot.ID)
 	}
-	s := snap.slot
-	switch {
-	case s.Status == store.SlotSettled:
-		l.rollback(conn)
-		return store.SettleResult{}, fmt.Errorf("slot %s: %w", s.ID, store.ErrAlreadySettled)
-	case s.Status == store.SlotUnsold:
-		l.rollback(conn)
-		return store.SettleResult{}, fmt.Errorf("slot %s: %w", s.ID, store.ErrAlreadyUnsold)
-	case s.Winner == nil:
-		l.rollback(conn)
-		return store.SettleResult{}, fmt.Errorf("slot %s is closed without a winner", s.ID)
-	case snap.balance == nil:
-		l.rollback(conn)
-		return store.SettleResult{}, fmt.Errorf("advertiser %s: %w", s.Winner.Advertiser,
-			store.ErrUnknownAccount)
-	case !snap.hasPublisher:
-		l.rollback(conn)
-		return store.SettleResult{}, fmt.Errorf("publisher %s: %w", s.Publisher,
-			store.ErrUnknownAccount)
-	}
-	if money.Micros(*snap.balance) < s.Price {
-		return l.finish(ctx, conn, req, s, unsoldWrites(s),
-			store.SettleResult{Status: store.SlotUnsold, Reason: store.ReasonInsufficientFunds, Slot: s})
-	}
-	id := uuid.New()
-	s.Status = store.SlotSettled
-	return l.finish(ctx, conn, req, s, settleWrites(s, id, req),
-		store.SettleResult{Status: store.SlotSettled, SettlementID: id.String(), Slot: s})
+	return decided(*out.slot, id, out.tags)
 }
 
-// begin opens the transaction and reads the snapshot in one round trip.
-func (l *Ledger) begin(ctx context.Context, conn *pgx.Conn, slotID string) (snapshot, error) {
+// attemptBatch is the attempt's transaction.
+func (l *Ledger) attemptBatch(req store.SettleRequest, id uuid.UUID) *pgx.Batch {
+	// The id as bytes: pgx sends them as a binary uuid, where uuid.UUID would
+	// go through its text form.
+	raw := [16]byte(id)
 	b := &pgx.Batch{}
 	b.Queue("BEGIN ISOLATION LEVEL " + string(l.isolation))
-	b.Queue(readSlot, slotID)
+	b.Queue(decide, req.Slot.ID, raw)
+	b.Queue(debit, req.Slot.ID, raw)
+	b.Queue(credit, req.Slot.ID, raw)
+	b.Queue(insertSettlement, req.Slot.ID, raw, req.RunID, req.Racer, req.Attempt)
+	b.Queue(insertEntries, req.Slot.ID, raw)
+	b.Queue(insertWinningBid, req.Slot.ID, raw)
+	b.Queue("COMMIT")
+	return b
+}
+
+// sendAttempt runs an attempt's batch in one round trip. The server skips what
+// follows a failed statement, so the first error is the one that matters, and a
+// COMMIT after it never runs.
+func sendAttempt(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) (outcome, error) {
 	br := conn.SendBatch(ctx, b)
-	defer br.Close()
+	out, err := readAttempt(br)
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return out, err
+}
+
+// readAttempt reads the results of BEGIN, the decision, the writes and COMMIT.
+func readAttempt(br pgx.BatchResults) (outcome, error) {
+	var out outcome
 	if _, err := br.Exec(); err != nil {
-		return snapshot{}, err
+		return out, err
 	}
-	snap := snapshot{slot: store.Slot{ID: slotID}}
-	err := scanSlot(br.QueryRow(), &snap.slot, &snap.balance, &snap.hasPublisher)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return snapshot{}, fmt.Errorf("slot %s: %w", slotID, store.ErrUnknownSlot)
+	rows, err := br.Query()
+	if err != nil {
+		return out, err
 	}
-	return snap, err
-}
-
-// writes is an attempt's statements ending in COMMIT, with the number of rows
-// each must touch.
-type writes struct {
-	batch pgx.Batch
-	rows  []int64
-}
-
-func (w *writes) queue(rows int64, sql string, args ...any) {
-	w.batch.Queue(sql, args...)
-	w.rows = append(w.rows, rows)
-}
-
-func unsoldWrites(s store.Slot) *writes {
-	w := &writes{}
-	w.queue(1, markUnsold, s.ID, store.ReasonInsufficientFunds)
-	w.queue(0, "COMMIT")
-	return w
-}
-
-func settleWrites(s store.Slot, id uuid.UUID, req store.SettleRequest) *writes {
-	bid := s.Winner
-	price := int64(s.Price)
-	w := &writes{}
-	w.queue(1, markSettled, s.ID)
-	w.queue(1, debit, bid.Advertiser, price)
-	w.queue(1, credit, s.Publisher, price)
-	w.queue(1, insertSettlement, s.ID, id, bid.ID, bid.Advertiser, s.Publisher, price, req.RunID,
-		req.Racer, req.Attempt)
-	w.queue(2, insertEntries, id, s.ID, bid.Advertiser, s.Publisher, price)
-	w.queue(1, insertWinningBid, s.ID, bid.ID, bid.Region, bid.Advertiser, int64(bid.Price),
-		bid.Arrival)
-	w.queue(0, "COMMIT")
-	return w
-}
-
-// finish sends the writes and COMMIT. A failed statement leaves the transaction
-// aborted, so it is rolled back and its error kept. A connection lost while the
-// COMMIT was in flight leaves the outcome unknown: the settlement is read back
-// before anything is decided.
-func (l *Ledger) finish(ctx context.Context, conn *pgx.Conn, req store.SettleRequest,
-	s store.Slot, w *writes, want store.SettleResult) (store.SettleResult, error) {
-	tags, err := l.commit(ctx, conn, &w.batch)
-	switch {
-	case err == nil:
-		return want, w.check(s.ID, tags)
-	case outcomeUnknown(err):
-		l.log.Warn("connection lost during commit; reading the outcome back",
-			"slot", s.ID, "err", l.secrets.redact(err))
-		return l.readBack(ctx, req, want, err)
+	for rows.Next() {
+		s := store.Slot{}
+		if err := scanSlot(rows, &s); err != nil {
+			rows.Close()
+			return out, err
+		}
+		out.slot = &s
 	}
-	l.rollback(conn)
-	return store.SettleResult{}, classify(s.ID, err)
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return out, err
+	}
+	for range len(settledRows) + 1 { // the writes and COMMIT
+		tag, err := br.Exec()
+		if err != nil {
+			return out, err
+		}
+		out.tags = append(out.tags, tag)
+	}
+	return out, nil
 }
 
-// check confirms each write touched the rows it should. The snapshot makes
-// anything else impossible; a mismatch means the schema or the data were changed
-// behind the ledger's back, and the audit will say how.
-func (w *writes) check(slotID string, tags []pgconn.CommandTag) error {
-	for i, tag := range tags {
-		if tag.RowsAffected() != w.rows[i] {
-			return fmt.Errorf("slot %s: statement %d of the settlement touched %d rows, want %d",
-				slotID, i+1, tag.RowsAffected(), w.rows[i])
+// decided turns a committed decision into the engine's terms, checking each
+// write touched the rows it should. The decision makes anything else
+// impossible; a mismatch means the schema or the data were changed behind the
+// ledger's back, and the audit will say how.
+func decided(s store.Slot, id uuid.UUID, tags []pgconn.CommandTag) (store.SettleResult, error) {
+	want := settledRows
+	if s.Status != store.SlotSettled {
+		want = make([]int64, len(settledRows))
+	}
+	for i, n := range want {
+		if got := tags[i].RowsAffected(); got != n {
+			return store.SettleResult{}, fmt.Errorf(
+				"slot %s: statement %d of the settlement touched %d rows, want %d",
+				s.ID, i+2, got, n)
 		}
 	}
-	return nil
+	if s.Status == store.SlotUnsold {
+		return store.SettleResult{Status: store.SlotUnsold, Reason: s.Reason, Slot: s}, nil
+	}
+	return store.SettleResult{Status: store.SlotSettled, SettlementID: id.String(), Slot: s}, nil
+}
+
+const whyUndecided = `SELECT s.status, s.winning_bid_id IS NOT NULL,
+	EXISTS (SELECT 1 FROM enterprise_accounts a WHERE a.account_id = s.winning_advertiser_id),
+	EXISTS (SELECT 1 FROM enterprise_accounts p WHERE p.account_id = s.publisher_id)
+FROM ad_slots s WHERE s.slot_id = $1`
+
+// whyUndecided explains an attempt that decided nothing: the slot was already
+// decided, is unknown, or names an account the ledger does not have.
+func (l *Ledger) whyUndecided(ctx context.Context, conn *pgx.Conn, slotID string) error {
+	var status string
+	var hasWinner, hasAdvertiser, hasPublisher bool
+	err := conn.QueryRow(ctx, whyUndecided, slotID).Scan(&status, &hasWinner, &hasAdvertiser,
+		&hasPublisher)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("slot %s: %w", slotID, store.ErrUnknownSlot)
+	case err != nil:
+		return fmt.Errorf("settling slot %s: %w", slotID, err)
+	case store.SlotStatus(status) == store.SlotSettled:
+		return fmt.Errorf("slot %s: %w", slotID, store.ErrAlreadySettled)
+	case store.SlotStatus(status) == store.SlotUnsold:
+		return fmt.Errorf("slot %s: %w", slotID, store.ErrAlreadyUnsold)
+	case !hasWinner:
+		return fmt.Errorf("slot %s is closed without a winner", slotID)
+	case !hasAdvertiser:
+		return fmt.Errorf("slot %s's advertiser: %w", slotID, store.ErrUnknownAccount)
+	case !hasPublisher:
+		return fmt.Errorf("slot %s's publisher: %w", slotID, store.ErrUnknownAccount)
+	}
+	// Closed and complete, yet undecided: it was decided and undone in between.
+	return &store.ConflictError{Code: codeSerializationFailure,
+		Err: fmt.Errorf("slot %s changed while it was being settled", slotID)}
 }
 
 // rollback ends a failed transaction; a connection that cannot is closed, so the
