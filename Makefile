@@ -20,9 +20,12 @@ test: lint
 test-short:
 	$(GO) test -count=1 ./...
 
-# Speed and memory, as Go's benchmark harness prints them.
+# Speed and memory, as Go's benchmark harness prints them; then settlements/s
+# into PostgreSQL against pgbench's TPC-B-like transaction on the same server,
+# in alternating rounds.
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCH_TIME) -benchmem ./...
+	scripts/compare-pg.sh 5
 
 lint:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }

@@ -13,7 +13,11 @@ if ! command -v pgbench >/dev/null; then
   echo "pgbench: not installed (Debian: apt-get install postgresql-client); skipped"
   exit 0
 fi
-bench_url="${url/\/postgres\?/\/$db?}"
+case "$url" in
+  */postgres\?*) bench_url="${url/\/postgres\?/\/$db?}" ;;
+  */postgres) bench_url="${url%/postgres}/$db" ;;
+  *) echo "pgbench.sh: want a URL ending in /postgres (the admin database), got another" >&2; exit 2 ;;
+esac
 psql "$url" -qc "CREATE DATABASE $db"
 trap 'psql "$url" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"' EXIT
 
