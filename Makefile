@@ -4,7 +4,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 BENCH_TIME ?= 2s
 
-.PHONY: run build test test-short bench lint clean
+.PHONY: run build test test-short bench lint clean dynalite
 
 # The console on the embedded stores.
 run:
@@ -13,9 +13,16 @@ run:
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/qex-tui ./cmd/qex-tui
 
-# Every test, with the race detector.
-test: lint
+# Every test, with the race detector. The DynamoDB tests run dynalite, which
+# npm installs from package-lock.json.
+test: lint dynalite
 	$(GO) test -race -count=1 ./...
+
+dynalite: node_modules/.bin/dynalite
+
+node_modules/.bin/dynalite: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
+	else echo "npm not found: the DynamoDB integration tests will skip"; fi
 
 test-short:
 	$(GO) test -count=1 ./...

@@ -89,6 +89,9 @@ func (e *Engine) evaluate(ctx context.Context, ready []*openSlot) ([]closing, []
 				errs[i] = fmt.Errorf("slot %s: %w", s.id, err)
 				return
 			}
+			if !s.replayed {
+				e.tel.slotWrites(s.id, len(bids), s.closeAt.Sub(s.openAt), now)
+			}
 			closeAt, closedAt := s.closeAt, s.closeAt
 			switch {
 			case s.replayed:

@@ -2,11 +2,16 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
-// minRegionRate is the lowest rate a region's dial turns to: silence.
-const minRegionRate = 0.0
+// Lowest dial settings: a silent region, and one slot every ten seconds (the
+// generator needs a positive slot rate).
+const (
+	minRegionRate = 0.0
+	minSlotRate   = 0.1
+)
 
 // RegionDial is a region's live setting: its rate and whether it is up.
 type RegionDial struct {
@@ -42,6 +47,7 @@ func (e *Engine) startedAt() time.Time {
 // Settings returns the run's current dials.
 func (e *Engine) Settings() Settings {
 	return Settings{
+		SlotRate:   e.SlotRate(),
 		Workers:    int(e.workers.Load()),
 		Contention: int(e.contention.Load()),
 		Backoff:    *e.backoff.Load(),
@@ -79,6 +85,18 @@ func (e *Engine) SetRegionRate(name string, rate float64) (float64, error) {
 // SetRegionUp brings a region up, or takes it down as in an outage.
 func (e *Engine) SetRegionUp(name string, up bool) error {
 	return e.dial(name, func(d *RegionDial) { d.Up = up })
+}
+
+// SlotRate is how many slots open per second.
+func (e *Engine) SlotRate() float64 { return math.Float64frombits(e.slotRate.Load()) }
+
+// SetSlotRate sets how many slots open per second, clamped to
+// [minSlotRate, MaxSlotsPerSecond], and returns the rate set. Fewer slots for the
+// same bids make each slot's partition hotter.
+func (e *Engine) SetSlotRate(rate float64) float64 {
+	rate = min(max(rate, minSlotRate), MaxSlotsPerSecond)
+	e.slotRate.Store(math.Float64bits(rate))
+	return rate
 }
 
 // SetWorkers sets how many settlement workers run, clamped to [1, MaxWorkers].

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -44,6 +45,7 @@ type Engine struct {
 
 	workers    atomic.Int64
 	contention atomic.Int64
+	slotRate   atomic.Uint64 // float64 bits: slots opened per second
 	backoff    atomic.Pointer[BackoffPolicy]
 	auction    atomic.Pointer[AuctionType]
 	paused     atomic.Bool
@@ -101,6 +103,7 @@ func New(cfg Config, bids store.BidStore, ledger store.Ledger, opts ...Option) (
 		e.dials = append(e.dials, RegionDial{Region: r, Up: true})
 	}
 	e.workers.Store(int64(cfg.Workers))
+	e.slotRate.Store(math.Float64bits(cfg.SlotRate))
 	e.contention.Store(int64(cfg.Contention))
 	policy, auction := cfg.Backoff, cfg.Auction
 	e.backoff.Store(&policy)
@@ -233,7 +236,7 @@ func (e *Engine) generateStep(stages context.Context, g *generator, now time.Tim
 	}
 	made := 0
 	batch := e.newBatch()
-	g.step(now, e.regionDials(), e.openSlot, func(b store.Bid, s *openSlot) {
+	g.step(now, e.SlotRate(), e.regionDials(), e.openSlot, func(b store.Bid, s *openSlot) {
 		made++
 		s.unstored.Add(1)
 		e.tel.region(b.Region).bids.Add(1)

@@ -28,6 +28,7 @@ type generator struct {
 
 	last     time.Time
 	nextSlot time.Time
+	slotRate float64 // the rate nextSlot was drawn at
 	slotSeq  uint64
 	bidSeq   uint64
 	arrivals map[string]arrival // by region
@@ -111,12 +112,12 @@ func slotAt(cfg Config, n uint64, publishers []string) (id, publisher string, fl
 // step generates the traffic of [g.last, now): the slots that opened and the bids
 // that arrived. opened is called for each new slot before any of its bids; bid for
 // each bid, with the slot it is for, in arrival order per region.
-func (g *generator) step(now time.Time, dials []RegionDial, opened func(*openSlot),
-	bid func(store.Bid, *openSlot)) {
+func (g *generator) step(now time.Time, slotRate float64, dials []RegionDial,
+	opened func(*openSlot), bid func(store.Bid, *openSlot)) {
 	if now.Sub(g.last) > maxCatchUp {
 		g.skipTo(now)
 	}
-	g.openSlots(now, opened)
+	g.openSlots(now, slotRate, opened)
 	for _, d := range dials {
 		if !d.Up || d.Rate <= 0 {
 			delete(g.arrivals, d.Name)
@@ -137,7 +138,13 @@ func (g *generator) skipTo(now time.Time) {
 	clear(g.arrivals)
 }
 
-func (g *generator) openSlots(now time.Time, opened func(*openSlot)) {
+// openSlots opens the slots due before now. A changed rate redraws the next
+// opening, as a region's changed rate redraws its next bid.
+func (g *generator) openSlots(now time.Time, rate float64, opened func(*openSlot)) {
+	if rate != g.slotRate && g.slotRate != 0 {
+		g.nextSlot = g.last.Add(exponential(g.slotRNG, rate))
+	}
+	g.slotRate = rate
 	for g.nextSlot.Before(now) {
 		id, pub, floor := slotAt(g.cfg, g.slotSeq, g.publishers)
 		g.slotSeq++
@@ -146,7 +153,7 @@ func (g *generator) openSlots(now time.Time, opened func(*openSlot)) {
 		s.dueAt = s.closeAt
 		g.open = append(g.open, s)
 		opened(s)
-		g.nextSlot = g.nextSlot.Add(exponential(g.slotRNG, g.cfg.SlotRate))
+		g.nextSlot = g.nextSlot.Add(exponential(g.slotRNG, rate))
 	}
 }
 

@@ -13,7 +13,7 @@ func drive(g *generator, from time.Time, d, step time.Duration, dials []RegionDi
 	slots []*openSlot, perRegion map[string]int, bids []store.Bid) {
 	perRegion = map[string]int{}
 	for now := from.Add(step); !now.After(from.Add(d)); now = now.Add(step) {
-		g.step(now, dials, func(s *openSlot) { slots = append(slots, s) },
+		g.step(now, g.cfg.SlotRate, dials, func(s *openSlot) { slots = append(slots, s) },
 			func(b store.Bid, s *openSlot) {
 				perRegion[b.Region]++
 				bids = append(bids, b)

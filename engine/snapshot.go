@@ -36,6 +36,10 @@ type Snapshot struct {
 
 	Bids, Ingested, IngestErrors, Batches uint64
 	BatchLatency                          Percentiles
+	// BidStore is how the bid store's backend pushed back, when it can tell.
+	BidStore *store.BidStats
+	// HottestSlot took the most bids per second of the slots closed lately.
+	HottestSlot HotSlot
 
 	SlotsOpened, SlotsClosed uint64
 	Settled, Unsold          uint64
@@ -74,6 +78,7 @@ type RegionSnapshot struct {
 
 // Settings are the run's current dials.
 type Settings struct {
+	SlotRate   float64 // slots opened per second
 	Workers    int
 	Contention int
 	Backoff    BackoffPolicy
@@ -149,6 +154,11 @@ func (e *Engine) counters() Snapshot {
 	s.Recent = append([]store.Settlement(nil), t.recent...)
 	s.ConflictFeed = append([]store.ConflictEvent(nil), t.conflictFeed...)
 	s.LastError = t.lastError
+	s.HottestSlot = t.hottest
 	t.mu.Unlock()
+	if st, ok := e.bids.(store.BidStatser); ok {
+		stats := st.Stats()
+		s.BidStore = &stats
+	}
 	return s
 }

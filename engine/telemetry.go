@@ -41,6 +41,32 @@ type telemetry struct {
 	recent       []store.Settlement      // newest last, guarded by mu
 	conflictFeed []store.ConflictEvent   // newest last, guarded by mu
 	lastError    string                  // guarded by mu
+	hottest      HotSlot                 // guarded by mu
+}
+
+// HotSlot is the slot that took the most bids per second among those closed in
+// the last hotSlotSpan: on DynamoDB, each slot is a partition, and one partition
+// takes about 1,000 writes a second.
+type HotSlot struct {
+	SlotID       string
+	WritesPerSec float64
+	At           time.Time
+}
+
+// hotSlotSpan is how long a slot stays the hottest before a cooler one may
+// replace it.
+const hotSlotSpan = time.Second
+
+func (t *telemetry) slotWrites(slotID string, bids int, window time.Duration, now time.Time) {
+	if window <= 0 {
+		return
+	}
+	rate := float64(bids) / window.Seconds()
+	t.mu.Lock()
+	if rate >= t.hottest.WritesPerSec || now.Sub(t.hottest.At) > hotSlotSpan {
+		t.hottest = HotSlot{SlotID: slotID, WritesPerSec: rate, At: now}
+	}
+	t.mu.Unlock()
 }
 
 type regionCounters struct {

@@ -35,3 +35,19 @@ type BidStore interface {
 	// Close releases what the store holds.
 	Close() error
 }
+
+// BidStats is how often a bid store's backend pushed back, for stores that can
+// tell (the embedded one never does).
+type BidStats struct {
+	Backend string
+	// UnprocessedResent counts items the backend left unwritten in a batch
+	// and that were sent again.
+	UnprocessedResent uint64
+	// Throttled counts calls the backend refused for capacity.
+	Throttled uint64
+}
+
+// BidStatser is a bid store that reports BidStats.
+type BidStatser interface {
+	Stats() BidStats
+}

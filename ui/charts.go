@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -9,6 +10,9 @@ import (
 	"github.com/NimbleMarkets/ntcharts/linechart/streamlinechart"
 	"github.com/NimbleMarkets/ntcharts/sparkline"
 	"github.com/charmbracelet/lipgloss"
+
+	"github.com/quantedge/qex/engine"
+	"github.com/quantedge/qex/store"
 )
 
 // Chart limits: ntcharts panics on canvases smaller than it can lay out, so a
@@ -51,13 +55,47 @@ func (m Model) ingestLines(w, h int) []string {
 	}
 	parts = append(parts, "ingested/s "+formatRate(m.rates.Ingested),
 		"batches "+formatCount(s.Batches))
-	stats := joinFit(w, parts...)
-	lines := []string{stats}
-	if w < minChartWidth || h-1 < minChartHeight {
+	lines := []string{joinFit(w, parts...)}
+	if s.BidStore != nil {
+		lines = append(lines, joinFit(w, backendPushback(*s.BidStore)),
+			joinFit(w, hottestSlot(s.HottestSlot)))
+	}
+	chartH := h - len(lines)
+	if w < minChartWidth || chartH < minChartHeight {
 		return lines
 	}
-	chart := lineChart(m.hist.bids.values(), w, h-1, theme.bids)
+	chart := lineChart(m.hist.bids.values(), w, chartH, theme.bids)
 	return append(lines, strings.Split(chart, "\n")...)
+}
+
+// partitionWriteLimit is about what one DynamoDB partition takes, in writes per
+// second; each slot is a partition.
+const partitionWriteLimit = 1000.0
+
+// backendPushback is how often the bid store's backend made writes wait.
+func backendPushback(st store.BidStats) string {
+	text := st.Backend + ": resent " + formatCount(st.UnprocessedResent) + " · throttled " +
+		formatCount(st.Throttled)
+	if st.Throttled > 0 || st.UnprocessedResent > 0 {
+		return theme.warn.Render(text)
+	}
+	return text
+}
+
+// hottestSlot compares the hottest slot's write rate with a partition's limit.
+func hottestSlot(h engine.HotSlot) string {
+	if h.SlotID == "" {
+		return "hottest slot: none closed yet"
+	}
+	text := fmt.Sprintf("hottest %s: %s writes/s, partition limit %s", h.SlotID,
+		formatRate(h.WritesPerSec), formatRate(partitionWriteLimit))
+	switch {
+	case h.WritesPerSec >= partitionWriteLimit:
+		return theme.bad.Render("HOT " + text)
+	case h.WritesPerSec >= partitionWriteLimit/2:
+		return theme.warn.Render(text)
+	}
+	return text
 }
 
 // lineChart draws values as a line from the right edge leftwards, on a y-axis

@@ -52,9 +52,10 @@ func stateLabel(st engine.RunState) string {
 // the key hints.
 func (m Model) footer(w int) string {
 	set, val := m.snap.Settings, theme.value.Render
-	dials := fmt.Sprintf(" workers W=%s · contention K=%s · backoff %s · auction %s",
-		val(fmt.Sprint(set.Workers)), val(fmt.Sprint(set.Contention)),
-		val(set.Backoff.Strategy.Label()), val(string(set.Auction)))
+	dials := fmt.Sprintf(" slots %s/s · W=%s · K=%s · %s · %s",
+		val(formatRate(set.SlotRate)), val(fmt.Sprint(set.Workers)),
+		val(fmt.Sprint(set.Contention)), val(set.Backoff.Strategy.Label()),
+		val(string(set.Auction)))
 	if !m.hasSnap {
 		dials = " " + theme.dim.Render("dials appear with the first snapshot")
 	}

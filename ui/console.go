@@ -27,6 +27,7 @@ type Exchange interface {
 	SetRegionUp(name string, up bool) error
 	SetWorkers(n int) int
 	SetContention(k int) int
+	SetSlotRate(rate float64) float64
 	SetBackoffStrategy(s engine.Strategy)
 	SetAuction(a engine.AuctionType)
 	SetPaused(p bool)

@@ -17,6 +17,7 @@ import (
 const (
 	rateStepFactor = 1.25
 	minRateStep    = 5.0 // bids per second
+	minSlotStep    = 1.0 // slots per second
 )
 
 // pane is one of the boxes on the screen that can hold the focus.
@@ -118,6 +119,10 @@ func (m *Model) turnDial(msg tea.KeyMsg) {
 	case key.Matches(msg, m.keys.ContentionDown), key.Matches(msg, m.keys.ContentionUp):
 		s.Contention = m.ex.SetContention(s.Contention + step(msg, m.keys.ContentionUp))
 		m.note = fmt.Sprintf("contention K=%d", s.Contention)
+	case key.Matches(msg, m.keys.SlotsDown), key.Matches(msg, m.keys.SlotsUp):
+		s.SlotRate = m.ex.SetSlotRate(stepRate(s.SlotRate, key.Matches(msg, m.keys.SlotsUp),
+			minSlotStep))
+		m.note = fmt.Sprintf("%s slots/s", formatRate(s.SlotRate))
 	case key.Matches(msg, m.keys.Backoff):
 		s.Backoff.Strategy = nextStrategy(s.Backoff.Strategy)
 		m.ex.SetBackoffStrategy(s.Backoff.Strategy)
@@ -148,7 +153,7 @@ func (m *Model) turnRate(up bool) {
 	if !ok {
 		return
 	}
-	got, err := m.ex.SetRegionRate(r.Name, stepRate(r.Rate, up))
+	got, err := m.ex.SetRegionRate(r.Name, stepRate(r.Rate, up, minRateStep))
 	if err != nil {
 		m.note = "rate: " + err.Error()
 		return
@@ -157,12 +162,13 @@ func (m *Model) turnRate(up bool) {
 	m.note = fmt.Sprintf("%s %s bids/s", r.Name, formatRate(got))
 }
 
-// stepRate is the next rate of the dial, in whole bids per second.
-func stepRate(rate float64, up bool) float64 {
+// stepRate is the next rate of a dial, in whole units per second, moving by the
+// step factor but at least by minStep.
+func stepRate(rate float64, up bool, minStep float64) float64 {
 	if up {
-		return math.Round(max(rate*rateStepFactor, rate+minRateStep))
+		return math.Round(max(rate*rateStepFactor, rate+minStep))
 	}
-	return math.Round(max(min(rate/rateStepFactor, rate-minRateStep), 0))
+	return math.Round(max(min(rate/rateStepFactor, rate-minStep), 0))
 }
 
 // toggleRegion takes the selected region down, or brings it back up.

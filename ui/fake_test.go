@@ -67,6 +67,11 @@ func (f *fakeExchange) SetContention(k int) int {
 	return min(max(k, 1), engine.MaxContention)
 }
 
+func (f *fakeExchange) SetSlotRate(rate float64) float64 {
+	f.record("SetSlotRate(%g)", rate)
+	return rate
+}
+
 func (f *fakeExchange) SetBackoffStrategy(s engine.Strategy) {
 	f.record("SetBackoffStrategy(%s)", s)
 }

@@ -6,6 +6,9 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/quantedge/qex/engine"
+	"github.com/quantedge/qex/store"
 )
 
 // goldenTicks is how many fixture snapshots the golden screens have seen.
@@ -18,6 +21,17 @@ func TestViewGolden(t *testing.T) {
 			golden.RequireEqual(t, m.View())
 		})
 	}
+}
+
+// TestDynamoDBGolden shows the ingestion pane of a run whose bids go to DynamoDB:
+// the backend's push-back, and a slot past one partition's write limit.
+func TestDynamoDBGolden(t *testing.T) {
+	m := fed(&fakeExchange{}, 120, 40, goldenTicks)
+	s := m.snap
+	s.BidStore = &store.BidStats{Backend: "dynamodb", UnprocessedResent: 42, Throttled: 3}
+	s.HottestSlot = engine.HotSlot{SlotID: "slot-1-7", WritesPerSec: 1250}
+	m = update(m, snapshotMsg{snap: s})
+	golden.RequireEqual(t, m.View())
 }
 
 func TestHelpGolden(t *testing.T) {

@@ -15,6 +15,7 @@ type keyMap struct {
 	WorkersUp          key.Binding
 	ContentionDown     key.Binding
 	ContentionUp       key.Binding
+	SlotsDown, SlotsUp key.Binding
 	Backoff, Auction   key.Binding
 	Pause              key.Binding
 }
@@ -43,6 +44,9 @@ func newKeyMap() keyMap {
 			key.WithHelp("c", "fewer racers per slot")),
 		ContentionUp: key.NewBinding(key.WithKeys("C"),
 			key.WithHelp("C", "more racers per slot")),
+		SlotsDown: key.NewBinding(key.WithKeys("s"),
+			key.WithHelp("s", "fewer slots: hotter partitions")),
+		SlotsUp: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "more slots")),
 		Backoff: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "next backoff")),
 		Auction: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "first/second price")),
 		Pause:   key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/resume")),
@@ -63,7 +67,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextPane, k.PrevPane, k.Pane, k.Up, k.Down, k.Back},
-		{k.RateUp, k.RateDown, k.Outage, k.Pause},
+		{k.RateUp, k.RateDown, k.Outage, k.SlotsUp, k.SlotsDown, k.Pause},
 		{k.WorkersUp, k.WorkersDown, k.ContentionUp, k.ContentionDown, k.Backoff, k.Auction},
 		{k.Help, k.Quit},
 	}

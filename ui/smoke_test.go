@@ -66,7 +66,7 @@ func TestRealEngine(t *testing.T) {
 		}
 	}
 	for _, figure := range []string{`bids [1-9][0-9,]*`, `settled [1-9][0-9,]*`,
-		`bids/s [1-9][0-9,]*`, `workers W=17`, `us-east-1 +500 `, `slot-\d+-\d+`} {
+		`bids/s [1-9][0-9,]*`, `W=17`, `us-east-1 +500 `, `slot-\d+-\d+`} {
 		if !regexp.MustCompile(figure).MatchString(view) {
 			t.Errorf("no %q on the screen:\n%s", figure, view)
 		}

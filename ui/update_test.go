@@ -196,7 +196,7 @@ func TestStepRate(t *testing.T) {
 		{400, false, 320},
 	}
 	for _, tt := range tests {
-		if got := stepRate(tt.rate, tt.up); got != tt.want {
+		if got := stepRate(tt.rate, tt.up, minRateStep); got != tt.want {
 			t.Errorf("stepRate(%g, up %t) = %g, want %g", tt.rate, tt.up, got, tt.want)
 		}
 	}

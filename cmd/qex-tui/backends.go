@@ -5,7 +5,6 @@ import (
 	"log/slog"
 
 	"github.com/quantedge/qex/store"
-	"github.com/quantedge/qex/store/memory"
 )
 
 // backends are the stores a run uses and the label the console shows for them.
@@ -17,15 +16,17 @@ type backends struct {
 
 // openBackends builds the stores the options ask for.
 func openBackends(ctx context.Context, o *options, log *slog.Logger) (*backends, error) {
-	ledger, where, err := openLedger(ctx, o.ledger, o.cfg.Workers, o.commitLatency, log, true)
+	bids, bidsWhere, err := openBids(ctx, o.bids, o.bidTTL, log)
 	if err != nil {
 		return nil, err
 	}
-	return &backends{
-		bids:   memory.NewBidStore(memory.BidOptions{TTL: o.bidTTL}),
-		ledger: ledger,
-		label:  "bids: memory · ledger: " + where,
-	}, nil
+	ledger, where, err := openLedger(ctx, o.ledger, o.cfg.Workers, o.commitLatency, log, true)
+	if err != nil {
+		_ = bids.Close()
+		return nil, err
+	}
+	return &backends{bids: bids, ledger: ledger,
+		label: "bids: " + bidsWhere + " · ledger: " + where}, nil
 }
 
 func (b *backends) Close() {

@@ -34,6 +34,7 @@ type options struct {
 	tick          time.Duration
 	version       bool
 	ledger        ledgerOptions
+	bids          bidOptions
 }
 
 // Command-line defaults that are not the engine's.
@@ -57,9 +58,11 @@ var sections = []section{
 		"advertisers", "publishers", "budget-min", "budget-max", "auction"}},
 	{"Settlement", []string{"workers", "contention", "backoff", "backoff-base", "backoff-cap",
 		"max-attempts", "drain-timeout"}},
+	{"Bid store", []string{"bids", "ddb-table", "ddb-endpoint", "ddb-create-table", "bid-ttl",
+		"batch-size", "ingest-workers"}},
 	{"Ledger", []string{"ledger", "pg-dsn", "pg-serializable", "pg-max-conns", "dsql-endpoint",
 		"dsql-role"}},
-	{"Embedded stores", []string{"commit-latency", "bid-ttl", "batch-size", "ingest-workers"}},
+	{"Embedded ledger", []string{"commit-latency"}},
 }
 
 func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
@@ -121,6 +124,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.BatchSize, "batch-size", c.BatchSize, "bids per write to the bid store")
 	fs.IntVar(&c.IngestWorkers, "ingest-workers", c.IngestWorkers, "concurrent bid store writers")
 	addLedgerFlags(fs, &o.ledger)
+	addBidFlags(fs, &o.bids)
 	fs.Usage = func() {}
 	return fs
 }
@@ -317,6 +321,9 @@ func (o *options) check() error {
 	refuse(o.outcomesFile != "" && samePath(o.outcomesFile, o.logFile),
 		"--outcomes and --log-file are the same file")
 	if err := o.ledger.check(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := o.bids.check(); err != nil {
 		errs = append(errs, err)
 	}
 	if err := o.cfg.Validate(); err != nil {
