@@ -31,6 +31,14 @@ type AuditReport struct {
 	SettlementsNotSettled int
 	// OrphanEntries counts ledger entries that belong to no settlement.
 	OrphanEntries int
+	// MismatchedEntries counts settlements whose entries do not debit its
+	// advertiser and credit its publisher by its amount.
+	MismatchedEntries int
+	// MisbookedAccounts counts accounts whose balance is not their seed plus
+	// their ledger entries.
+	MisbookedAccounts int
+	// NegativeBalances counts accounts overdrawn.
+	NegativeBalances int
 
 	BalanceTotal money.Micros
 	InitialTotal money.Micros
@@ -40,11 +48,15 @@ type AuditReport struct {
 // with two entries summing to zero, and slot statuses agree with settlements.
 func (r AuditReport) LedgerBalanced() bool {
 	return r.DuplicateSettlements == 0 && r.UnbalancedSettlements == 0 &&
-		r.SettledWithoutSettlement == 0 && r.SettlementsNotSettled == 0 && r.OrphanEntries == 0
+		r.SettledWithoutSettlement == 0 && r.SettlementsNotSettled == 0 && r.OrphanEntries == 0 &&
+		r.MismatchedEntries == 0
 }
 
-// MoneyConserved reports whether the balances sum to what was seeded.
-func (r AuditReport) MoneyConserved() bool { return r.BalanceTotal == r.InitialTotal }
+// MoneyConserved reports whether the balances sum to what was seeded, each
+// balance is its seed plus its entries, and none is negative.
+func (r AuditReport) MoneyConserved() bool {
+	return r.BalanceTotal == r.InitialTotal && r.MisbookedAccounts == 0 && r.NegativeBalances == 0
+}
 
 // OK reports whether every invariant holds.
 func (r AuditReport) OK() bool { return r.LedgerBalanced() && r.MoneyConserved() }
@@ -72,7 +84,14 @@ func (r AuditReport) String() string {
 		r.SettlementsNotSettled)
 	check(r.OrphanEntries == 0, "every ledger entry belongs to a settlement (%d do not)",
 		r.OrphanEntries)
-	check(r.MoneyConserved(), "balances sum to the seeded total (%s, seeded %s)",
+	check(r.MismatchedEntries == 0,
+		"each settlement's entries debit its advertiser and credit its publisher by its "+
+			"amount (%d do not)", r.MismatchedEntries)
+	check(r.MisbookedAccounts == 0,
+		"each balance is its seed plus its ledger entries (%d accounts are not)",
+		r.MisbookedAccounts)
+	check(r.NegativeBalances == 0, "no account is overdrawn (%d are)", r.NegativeBalances)
+	check(r.BalanceTotal == r.InitialTotal, "balances sum to the seeded total (%s, seeded %s)",
 		r.BalanceTotal.Dollars(), r.InitialTotal.Dollars())
 	return b.String()
 }

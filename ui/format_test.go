@@ -55,3 +55,21 @@ func TestJoinFit(t *testing.T) {
 		t.Errorf("joinFit cut the first part to %q", got)
 	}
 }
+
+func TestFitTail(t *testing.T) {
+	tests := []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"slot-7-12", 12, "slot-7-12"},
+		{"slot-783755-1234", 12, "…783755-1234"},
+		{"slot-783755-1234", 0, ""},
+		{"abc", 1, "…"},
+	}
+	for _, tt := range tests {
+		if got := fitTail(tt.in, tt.w); got != tt.want {
+			t.Errorf("fitTail(%q, %d) = %q, want %q", tt.in, tt.w, got, tt.want)
+		}
+	}
+}

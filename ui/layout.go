@@ -113,6 +113,18 @@ func fit(s string, w int) string {
 	return ansi.Truncate(s, w, "…")
 }
 
+// fitTail cuts s from the left to w cells: for ids whose end tells them apart,
+// as the sequence number at the end of a slot id does.
+func fitTail(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	return "…" + ansi.TruncateLeft(s, ansi.StringWidth(s)-w+1, "")
+}
+
 // pad fits s into exactly w cells.
 func pad(s string, w int) string {
 	s = fit(s, w)

@@ -74,7 +74,7 @@ func (m Model) settlementColumn(w, h int) []string {
 			region = fmt.Sprintf("%-*s ", regionNameWidth, fit(ev.Region, regionNameWidth))
 		}
 		col = append(col, fmt.Sprintf("%-*s %s%-*s %*s %*s",
-			slotWidth, fit(ev.SlotID, slotWidth), region,
+			slotWidth, fitTail(ev.SlotID, slotWidth), region,
 			pairWidth, fit(ev.Advertiser+"→"+ev.Publisher, pairWidth),
 			amountWidth, formatDollars(ev.Amount),
 			attemptWidth, fmt.Sprintf("#%d", ev.Attempt)))
@@ -117,7 +117,7 @@ func (m Model) conflictColumn(h int) []string {
 	for i := len(feed) - 1; i >= 0 && len(col) < h; i-- {
 		ev := feed[i]
 		line := fmt.Sprintf("%s %-*s #%d racer %d", theme.conflict.Render(ev.Code),
-			slotWidth, fit(ev.SlotID, slotWidth), ev.Attempt, ev.Racer)
+			slotWidth, fitTail(ev.SlotID, slotWidth), ev.Attempt, ev.Racer)
 		if ev.Detail != "" {
 			line += " " + theme.dim.Render(ev.Detail)
 		}

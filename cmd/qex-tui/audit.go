@@ -23,14 +23,24 @@ func runAudit(args []string, getenv func(string) string, stdout, stderr io.Write
 	fs := flag.NewFlagSet("qex-tui audit", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	addLedgerFlags(fs, &l)
+	l.kind = ledgerPostgres // the embedded ledger has nothing to audit after its run
+	fs.Lookup("ledger").DefValue = ledgerPostgres
 	fs.BoolVar(&asJSON, "json", false, "print the report as one JSON object")
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, "Usage: qex-tui audit --ledger postgres|dsql [flags]\n\n"+
-			"Checks a ledger database: each settled slot has exactly one settlement and two\n"+
-			"ledger entries summing to zero, no settlement belongs to an unsold slot, and\n"+
-			"the balances sum to what was seeded. Exit status 1 when a check fails.\n\n")
-		usage(stdout, fs)
+		fmt.Fprint(stdout, `Usage: qex-tui audit --ledger postgres|dsql [flags]
+
+Checks a ledger database in one read-only snapshot: each settled slot has exactly
+one settlement, with two ledger entries summing to zero that debit its advertiser
+and credit its publisher; no settlement belongs to an unsold slot; every entry
+belongs to a settlement; each balance is its seed plus its entries, none is
+negative, and all sum to what was seeded.
+
+Flags:
+`)
+		printFlags(stdout, fs, []string{"ledger", "pg-dsn", "dsql-endpoint", "dsql-role", "json"})
+		fmt.Fprint(stdout, "\nExit status: 0 when every check passed, 1 when one failed or the "+
+			"database could not be read, 2 for a bad flag.\n")
 		return exitOK
 	}
 	if err == nil {

@@ -236,29 +236,7 @@ Every flag can also be set by its environment variable, shown in brackets.
 `)
 	for _, s := range sections {
 		fmt.Fprintf(w, "\n%s:\n", s.title)
-		for _, name := range s.names {
-			f := fs.Lookup(name)
-			if f == nil {
-				continue
-			}
-			arg, text := flag.UnquoteUsage(f)
-			head := "  --" + f.Name
-			if arg != "" {
-				head += " " + arg
-			}
-			if len(head) > usageColumn {
-				head += "\n" + strings.Repeat(" ", usageColumn)
-			}
-			fmt.Fprintf(w, "%-*s %s", usageColumn, head, text)
-			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" &&
-				f.DefValue != "0s" && !strings.Contains(text, "(default") {
-				fmt.Fprintf(w, " (default %s)", f.DefValue)
-			}
-			if f.Name != "version" {
-				fmt.Fprintf(w, " [$%s]", envName(f.Name))
-			}
-			fmt.Fprintln(w)
-		}
+		printFlags(w, fs, s.names)
 	}
 	fmt.Fprint(w, `
 Exit status: 0 when the run's invariants held, 1 when one failed or the run
@@ -266,11 +244,35 @@ could not work, 2 for a bad flag or input file.
 `)
 }
 
+// printFlags lists flags with their argument, meaning, default and variable.
+func printFlags(w io.Writer, fs *flag.FlagSet, names []string) {
+	for _, name := range names {
+		f := fs.Lookup(name)
+		if f == nil {
+			continue
+		}
+		arg, text := flag.UnquoteUsage(f)
+		head := "  --" + f.Name
+		if arg != "" {
+			head += " " + arg
+		}
+		if len(head) > usageColumn {
+			head += "\n" + strings.Repeat(" ", usageColumn)
+		}
+		fmt.Fprintf(w, "%-*s %s", usageColumn, head, text)
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" &&
+			f.DefValue != "0s" && !strings.Contains(text, "(default") {
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
+		}
+		if f.Name != "version" {
+			fmt.Fprintf(w, " [$%s]", envName(f.Name))
+		}
+		fmt.Fprintln(w)
+	}
+}
+
 // usageColumn is where flag descriptions start in --help.
 const usageColumn = 34
-
-// errUsage marks errors in what the user typed: exit status 2.
-var errUsage = errors.New("usage")
 
 // parseOptions reads the arguments and then the environment. --help prints the
 // usage to out and returns flag.ErrHelp.
@@ -347,15 +349,17 @@ func samePath(a, b string) bool {
 	return errA == nil && errB == nil && absA == absB
 }
 
+// badInput points an error in what the user typed at the help.
 func badInput(err error) error {
-	return fmt.Errorf("%w; see qex-tui --help", errors.Join(errUsage, err))
+	return fmt.Errorf("%w; see qex-tui --help", err)
 }
 
 // Messages of the flag package, reworded for flags written with two dashes.
 var (
 	undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(\S+)$`)
-	invalidValue  = regexp.MustCompile(`^invalid (?:value|boolean value) "(.*)" for flag -+(\S+): (.*)$`)
-	missingValue  = regexp.MustCompile(`^flag needs an argument: -+(\S+)$`)
+	invalidValue  = regexp.MustCompile(
+		`^invalid (?:value|boolean value) "(.*)" for flag -+(\S+): (.*)$`)
+	missingValue = regexp.MustCompile(`^flag needs an argument: -+(\S+)$`)
 )
 
 // reword turns the flag package's messages into ones that name the flag as the

@@ -35,7 +35,7 @@ func runHeadless(ctx context.Context, o *options, traffic *engine.Traffic,
 		err = ferr
 	}
 	if report.Snapshot.RunID != "" {
-		printSummary(stdout, o, report) // a run cut short still says what it did
+		printSummary(stdout, o, sess.label, report) // a run cut short still says what it did
 	}
 	switch {
 	case errors.Is(err, context.Canceled) && traffic != nil:
@@ -122,16 +122,18 @@ const rssDecimals = 10
 // summaryJSON is the headless JSON: the engine's summary plus the seed.
 type summaryJSON struct {
 	engine.Summary
+	Stores     string  `json:"stores"`
 	Seed       uint64  `json:"seed"`
 	PeakRSSMiB float64 `json:"peak_rss_mib,omitempty"`
 }
 
-func printSummary(w io.Writer, o *options, r engine.Report) {
+func printSummary(w io.Writer, o *options, stores string, r engine.Report) {
 	s := r.Summary()
 	if o.json {
 		rss := math.Round(peakRSSMiB()*rssDecimals) / rssDecimals
 		// A struct of plain fields: Marshal cannot fail.
-		b, _ := json.Marshal(summaryJSON{Summary: s, Seed: o.cfg.Seed, PeakRSSMiB: rss})
+		b, _ := json.Marshal(summaryJSON{Summary: s, Stores: stores, Seed: o.cfg.Seed,
+			PeakRSSMiB: rss})
 		fmt.Fprintln(w, string(b))
 		return
 	}
@@ -139,6 +141,7 @@ func printSummary(w io.Writer, o *options, r engine.Report) {
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	line("QEX run %s (seed %d): traffic for %.1fs, drained in %.1fs", s.RunID, o.cfg.Seed,
 		s.DurationSeconds, s.DrainSeconds)
+	line("  stores      %s", stores)
 	line("  bids        %d stored (%.1f/s), %d failed", s.BidsIngested, s.BidsPerSec,
 		s.IngestErrors)
 	line("  slots       %d closed: %d settled (%.1f/s), %d unsold (%d no eligible bid, "+
@@ -156,6 +159,10 @@ func printSummary(w io.Writer, o *options, r engine.Report) {
 	line("  settings    %d workers, K=%d, %s backoff (base %gms, cap %gms, %d attempts), %s",
 		s.Settings.Workers, s.Settings.Contention, s.Settings.Backoff, s.Settings.BaseMS,
 		s.Settings.CapMS, s.Settings.MaxAttempts, s.Settings.Auction)
+	if s.Settled == 0 && s.DuplicatesPrevented > 0 {
+		line("  note        every slot was settled already: another run with seed %d "+
+			"settled them in this ledger (pick another --seed)", o.cfg.Seed)
+	}
 	line("audit:")
 	for l := range strings.SplitSeq(strings.TrimSuffix(r.Audit.String(), "\n"), "\n") {
 		line("  %s", l)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/quantedge/qex/store"
 	"github.com/quantedge/qex/store/memory"
@@ -27,6 +29,7 @@ const (
 	// extraLedgerConns serve the closer, the reconciler, the conflict writer
 	// and the console's snapshots beside the settlement workers.
 	extraLedgerConns = 4
+	maxLedgerConns   = 10_000
 	awsConfigTimeout = 10 * time.Second
 )
 
@@ -63,7 +66,11 @@ func (l *ledgerOptions) defaultDSN(getenv func(string) string) {
 
 func (l *ledgerOptions) check() error {
 	switch l.kind {
-	case ledgerMemory, ledgerPostgres:
+	case ledgerMemory:
+	case ledgerPostgres:
+		if _, err := pgconn.ParseConfig(l.pgDSN); err != nil {
+			return fmt.Errorf("--pg-dsn: %w", err) // pgx masks the password in the text
+		}
 	case ledgerDSQL:
 		if l.dsqlEndpoint == "" {
 			return errors.New("--ledger dsql needs --dsql-endpoint")
@@ -78,8 +85,8 @@ func (l *ledgerOptions) check() error {
 	if l.dsqlEndpoint != "" && l.kind != ledgerDSQL {
 		return errors.New("--dsql-endpoint is set but --ledger is not dsql")
 	}
-	if l.maxConns < 0 {
-		return fmt.Errorf("--pg-max-conns must not be negative, got %d", l.maxConns)
+	if l.maxConns < 0 || l.maxConns > maxLedgerConns {
+		return fmt.Errorf("--pg-max-conns must be in [0, %d], got %d", maxLedgerConns, l.maxConns)
 	}
 	return nil
 }
@@ -115,9 +122,13 @@ func openLedger(ctx context.Context, l ledgerOptions, workers int, commitLatency
 func dsqlOptions(ctx context.Context, l ledgerOptions) (*pg.DSQLOptions, error) {
 	ctx, cancel := context.WithTimeout(ctx, awsConfigTimeout)
 	defer cancel()
-	aws, err := config.LoadDefaultConfig(ctx)
+	aws, err := config.LoadDefaultConfig(ctx, config.WithLogger(logging.Nop{}))
 	if err != nil {
 		return nil, fmt.Errorf("loading AWS settings for DSQL: %w", err)
+	}
+	if _, err := aws.Credentials.Retrieve(ctx); err != nil {
+		return nil, fmt.Errorf("no AWS credentials for DSQL: set AWS_PROFILE, or "+
+			"AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an instance role (%w)", err)
 	}
 	return &pg.DSQLOptions{Endpoint: l.dsqlEndpoint, Region: aws.Region, Role: l.dsqlRole,
 		Credentials: aws.Credentials}, nil

@@ -122,7 +122,7 @@ func TestKilledProcessLeavesNoPartialSettlement(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
 	ctx := context.Background()
 	victim := qex(ctx, "--headless", "--duration", "60s", "--seed", "777", "--ledger",
-		"postgres", "--pg-dsn", dsn, "--slot-rate", "1000", "--workers", "1", "--contention", "4")
+		"postgres", "--pg-dsn", dsn, "--slot-rate", "300", "--workers", "1", "--contention", "4")
 	if err := victim.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -137,8 +137,8 @@ func TestKilledProcessLeavesNoPartialSettlement(t *testing.T) {
 		t.Fatalf("at the kill: %d settled, %d awaiting settlement; the test needs both",
 			before.Settled, before.AwaitingSettlement)
 	}
-	out, err := qex(ctx, "--headless", "--json", "--duration", "5s", "--seed", "778",
-		"--ledger", "postgres", "--pg-dsn", dsn).Output()
+	out, err := qex(ctx, "--headless", "--json", "--duration", "8s", "--drain-timeout", "1m",
+		"--seed", "778", "--ledger", "postgres", "--pg-dsn", dsn).Output()
 	if err != nil {
 		t.Fatalf("the run after the kill: %v\n%s", err, out)
 	}

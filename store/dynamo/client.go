@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go/logging"
 )
 
 // Client settings.
@@ -43,12 +44,13 @@ type ClientOptions struct {
 func NewClient(ctx context.Context, o ClientOptions) (*dynamodb.Client, error) {
 	ctx, cancel := context.WithTimeout(ctx, configTimeout)
 	defer cancel()
-	loaders := []func(*config.LoadOptions) error{config.WithRetryer(func() aws.Retryer {
-		return retry.NewStandard(func(s *retry.StandardOptions) {
-			s.RateLimiter = ratelimit.None
-			s.MaxAttempts = clientAttempts
-		})
-	})}
+	loaders := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{}),
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(s *retry.StandardOptions) {
+				s.RateLimiter = ratelimit.None
+				s.MaxAttempts = clientAttempts
+			})
+		})}
 	if loopback(o.Endpoint) { // no instance metadata to ask on a developer's machine
 		loaders = append(loaders, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
 	}

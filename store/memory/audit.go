@@ -54,16 +54,44 @@ func (l *Ledger) Audit(ctx context.Context) (store.AuditReport, error) {
 	}
 
 	r.Settlements, r.Entries = len(l.settlements), len(l.entries)
-	count := make([]int, len(l.settlements))
-	sum := make([]money.Micros, len(l.settlements))
+	l.auditEntries(&r)
+	l.auditAccounts(&r)
+	return r, nil
+}
+
+// auditEntries checks each settlement's entries: two, summing to zero, the
+// debit on its advertiser and the credit on its publisher, by its amount.
+func (l *Ledger) auditEntries(r *store.AuditReport) {
+	byStm := make([][]entry, len(l.settlements))
 	for _, e := range l.entries {
-		count[e.settlement]++
-		sum[e.settlement] += e.amount
+		byStm[e.settlement] = append(byStm[e.settlement], e)
 	}
-	for i := range l.settlements {
-		if count[i] != 2 || sum[i] != 0 {
+	for i, s := range l.settlements {
+		es := byStm[i]
+		if len(es) != 2 || es[debitEntry].amount+es[creditEntry].amount != 0 {
 			r.UnbalancedSettlements++
+			continue
+		}
+		if es[debitEntry].account != s.Advertiser || es[debitEntry].amount != -s.Amount ||
+			es[creditEntry].account != s.Publisher || es[creditEntry].amount != s.Amount {
+			r.MismatchedEntries++
 		}
 	}
-	return r, nil
+}
+
+// auditAccounts checks each balance against its seed and its entries.
+func (l *Ledger) auditAccounts(r *store.AuditReport) {
+	booked := make(map[string]money.Micros, len(l.accounts))
+	for _, e := range l.entries {
+		booked[e.account] += e.amount
+	}
+	for id, row := range l.accounts {
+		a := row.account
+		if a.Balance != a.Initial+booked[id] {
+			r.MisbookedAccounts++
+		}
+		if a.Balance < 0 {
+			r.NegativeBalances++
+		}
+	}
 }

@@ -68,6 +68,12 @@ type entry struct {
 	amount     money.Micros
 }
 
+// Entries are the debit then the credit: a settlement's first and second.
+const (
+	debitEntry  = 0
+	creditEntry = 1
+)
+
 // NewLedger returns an empty ledger.
 func NewLedger(opts LedgerOptions) *Ledger {
 	if opts.ConflictHistory <= 0 {

@@ -283,3 +283,25 @@ func TestAuditCatchesViolations(t *testing.T) {
 		t.Fatalf("audit missed damage: %+v\n%s", r, r)
 	}
 }
+
+// TestAuditCatchesMisbooking: money moved to the wrong account, or an account
+// overdrawn, with every total still right.
+func TestAuditCatchesMisbooking(t *testing.T) {
+	ctx := context.Background()
+	l := seeded(t, LedgerOptions{}, 10*money.Dollar)
+	closeSlots(t, l, closedSlot("s1", "adv-1", money.Dollar))
+	if _, err := l.Settle(ctx, store.SettleRequest{Slot: closedSlot("s1", "", 0)}); err != nil {
+		t.Fatal(err)
+	}
+	l.entries[creditEntry].account = "adv-2" // the credit booked to the wrong account
+	l.accounts["adv-1"].account.Balance -= 20 * money.Dollar
+	l.accounts["adv-2"].account.Balance += 20 * money.Dollar // the sum is unchanged
+	r, err := l.Audit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.MismatchedEntries != 1 || r.NegativeBalances != 1 || r.MisbookedAccounts != 3 ||
+		r.BalanceTotal != r.InitialTotal || r.MoneyConserved() || r.OK() {
+		t.Fatalf("audit missed misbooking: %+v\n%s", r, r)
+	}
+}

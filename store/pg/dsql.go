@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -94,12 +95,16 @@ func (o DSQLOptions) Token(ctx context.Context) (string, error) {
 	return token, nil
 }
 
+// hostName is what a DSQL endpoint may be: letters, digits, dots and hyphens.
+var hostName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$`)
+
 // dsqlConfig is a pool that authenticates every new connection with a fresh token,
 // verifies the server's certificate, and describes each statement before running
 // it (cached prepared statements break when DSQL's schema changes).
 func (l *Ledger) dsqlConfig(ctx context.Context, o DSQLOptions) (*pgxpool.Config, error) {
-	if o.Endpoint == "" {
-		return nil, errors.New("no DSQL endpoint")
+	if !hostName.MatchString(o.Endpoint) {
+		return nil, fmt.Errorf("DSQL endpoint %q is not a host name like "+
+			"abc123.dsql.us-east-1.on.aws", o.Endpoint)
 	}
 	if _, err := o.region(); err != nil {
 		return nil, err

@@ -148,10 +148,22 @@ func TestRedactorForgetsOldSecrets(t *testing.T) {
 	if got := r.redact(errors.New("secret-000")).Error(); got != "secret-000" {
 		t.Errorf("the oldest secret should have been forgotten: %s", got)
 	}
-	if got := r.redact(errors.New("x secret-064 y")).Error(); got != "x [REDACTED] y" {
+	newest := fmt.Sprintf("secret-%03d", keptSecrets)
+	if got := r.redact(errors.New("x " + newest + " y")).Error(); got != "x [REDACTED] y" {
 		t.Errorf("the newest secret was not redacted: %s", got)
 	}
 	if r.redact(nil) != nil {
 		t.Error("redact(nil) != nil")
+	}
+}
+
+func TestEndpointMustBeAHostName(t *testing.T) {
+	for _, bad := range []string{"", "host port=1", "a.b;c", "-x.example", "x.example/"} {
+		l := &Ledger{secrets: &redactor{}}
+		_, err := l.poolConfig(context.Background(), Options{DSQL: &DSQLOptions{Endpoint: bad,
+			Region: "us-east-1", Credentials: staticCreds()}})
+		if err == nil || !strings.Contains(err.Error(), "not a host name") {
+			t.Errorf("endpoint %q: %v", bad, err)
+		}
 	}
 }

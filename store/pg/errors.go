@@ -1,8 +1,11 @@
 package pg
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"regexp"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -14,7 +17,11 @@ import (
 const (
 	codeSerializationFailure = "40001"
 	codeDeadlock             = "40P01"
+	codeLockTimeout          = "55P03"
 	codeUniqueViolation      = "23505"
+	codeConnectionFailure    = "08006"
+	// settlementKey is the constraint that keeps one settlement per slot.
+	settlementKey = "settlements_pkey"
 )
 
 // dsqlConflictCode finds DSQL's own code in a 40001 message: OC000 (a row this
@@ -28,21 +35,29 @@ func classify(slotID string, err error) error {
 	if !errors.As(err, &pgErr) {
 		return fmt.Errorf("settling slot %s: %w", slotID, err)
 	}
-	switch pgErr.Code {
-	case codeSerializationFailure, codeDeadlock:
+	switch {
+	case pgErr.Code == codeSerializationFailure || pgErr.Code == codeDeadlock ||
+		pgErr.Code == codeLockTimeout:
 		return &store.ConflictError{Code: pgErr.Code,
 			Detail: dsqlConflictCode.FindString(pgErr.Message), Err: pgErr}
-	case codeUniqueViolation:
-		return fmt.Errorf("slot %s: %w (%s)", slotID, store.ErrAlreadySettled, pgErr.ConstraintName)
+	case pgErr.Code == codeUniqueViolation && pgErr.ConstraintName == settlementKey:
+		return fmt.Errorf("slot %s: %w: %w", slotID, store.ErrAlreadySettled, err)
 	}
 	return fmt.Errorf("settling slot %s: %w", slotID, err)
 }
 
 // outcomeUnknown reports whether err may have struck after the server received
-// the COMMIT. An answer from the server (a PgError) means it did not commit; an
-// error pgx knows struck before anything was sent means the same. Anything else
-// (a broken connection, a context ended mid-flight) leaves it unknown.
+// the COMMIT: the connection broke, timed out or was cut by a context ending. An
+// answer from the server (a PgError) means it did not commit, and so does an
+// error pgx knows struck before anything was sent, or one in encoding a value.
 func outcomeUnknown(err error) bool {
 	var pgErr *pgconn.PgError
-	return !errors.As(err, &pgErr) && !pgconn.SafeToRetry(err)
+	if errors.As(err, &pgErr) || pgconn.SafeToRetry(err) {
+		return false
+	}
+	var netErr net.Error
+	return errors.As(err, &netErr) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		pgconn.Timeout(err)
 }

@@ -1,10 +1,11 @@
 // Package pg is the ledger on PostgreSQL and on Amazon Aurora DSQL, through pgx.
 //
 // Each settlement attempt is one transaction at REPEATABLE READ, the only level
-// DSQL has: the snapshot is taken at BEGIN, and a concurrent settler's write to a
-// row this attempt also writes fails it with SQLSTATE 40001, which the engine
-// retries as a conflict. An attempt takes two round trips: BEGIN with the read of
-// the slot and the advertiser's balance, then every write with COMMIT.
+// DSQL has: a concurrent settler's write to a row this attempt also writes fails
+// it with SQLSTATE 40001, which the engine retries as a conflict. The attempt's
+// statements go as one batch: one round trip on PostgreSQL, whose prepared
+// statements pgx caches; two on DSQL, where each batch is described first
+// because cached statements break when DSQL's schema changes.
 package pg
 
 import (
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/quantedge/qex/schema"
@@ -29,6 +32,12 @@ const (
 	maxConnLifetime       = 50 * time.Minute
 	maxConnLifetimeJitter = 5 * time.Minute
 	connectTimeout        = 15 * time.Second
+	// lockTimeout bounds how long a PostgreSQL statement waits for a row lock: a
+	// settler stuck behind one whose connection vanished gives up as a conflict.
+	lockTimeout = "10s"
+	// cancelDeadline is how long a cancelled statement waits for the server to
+	// answer the cancel request before its connection is dropped.
+	cancelDeadline = 2 * time.Second
 )
 
 // Options configures a Ledger.
@@ -41,6 +50,10 @@ type Options struct {
 	// Serializable runs settlements at SERIALIZABLE instead of REPEATABLE READ
 	// (PostgreSQL only: DSQL has one level).
 	Serializable bool
+	// DescribeStatements describes each statement before running it instead of
+	// caching prepared statements, as on DSQL (always) or behind a pooler that
+	// cannot keep them.
+	DescribeStatements bool
 	// MaxConns bounds the pool; zero means DefaultMaxConns.
 	MaxConns int32
 	// ApplySchema creates the ledger's tables and indexes if they are missing.
@@ -57,9 +70,12 @@ type Ledger struct {
 	log       *slog.Logger
 	secrets   *redactor
 
+	// begin opens an attempt's transaction: at the chosen level on PostgreSQL,
+	// plain on DSQL, which has one level and documents no other form.
+	begin string
 	// send runs an attempt's batch; tests replace it to lose the connection at
 	// the worst moment.
-	send func(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) (outcome, error)
+	send func(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) (attemptResult, error)
 }
 
 // Open connects, checks the connection, and applies the schema when asked.
@@ -73,12 +89,15 @@ func Open(ctx context.Context, opts Options) (*Ledger, error) {
 	if err != nil {
 		return nil, l.secrets.redact(err)
 	}
-	if opts.Serializable {
-		if l.dialect == schema.DSQL {
-			return nil, errors.New("aurora DSQL runs every transaction at REPEATABLE READ: " +
-				"drop the serializable setting")
+	l.begin = "BEGIN"
+	if l.dialect == schema.PostgreSQL {
+		if opts.Serializable {
+			l.isolation = pgx.Serializable
 		}
-		l.isolation = pgx.Serializable
+		l.begin = "BEGIN ISOLATION LEVEL " + string(l.isolation)
+	} else if opts.Serializable {
+		return nil, errors.New("Aurora DSQL runs every transaction at REPEATABLE READ: " +
+			"drop the serializable setting")
 	}
 	if err := l.connect(ctx, cfg); err != nil {
 		return nil, err
@@ -116,8 +135,9 @@ func (l *Ledger) poolConfig(ctx context.Context, opts Options) (*pgxpool.Config,
 		cfg, err = l.dsqlConfig(ctx, *opts.DSQL)
 	} else {
 		cfg, err = pgxpool.ParseConfig(opts.DSN)
-		if err == nil && cfg.ConnConfig.Password != "" {
+		if err == nil {
 			l.secrets.add(cfg.ConnConfig.Password)
+			postgresSettings(cfg)
 		}
 	}
 	if err != nil {
@@ -128,7 +148,20 @@ func (l *Ledger) poolConfig(ctx context.Context, opts Options) (*pgxpool.Config,
 		cfg.MaxConns = DefaultMaxConns
 	}
 	cfg.MaxConnLifetime, cfg.MaxConnLifetimeJitter = maxConnLifetime, maxConnLifetimeJitter
+	if opts.DescribeStatements {
+		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeDescribeExec
+	}
 	return cfg, nil
+}
+
+// postgresSettings bounds lock waits, and has a cancelled statement ask the
+// server to stop it (rather than only dropping the connection), so that the
+// server's answer says whether a cancelled COMMIT happened.
+func postgresSettings(cfg *pgxpool.Config) {
+	cfg.ConnConfig.RuntimeParams["lock_timeout"] = lockTimeout
+	cfg.ConnConfig.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: cancelDeadline}
+	}
 }
 
 // Dialect says which database the ledger is on.

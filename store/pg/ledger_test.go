@@ -3,6 +3,8 @@ package pg
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -172,10 +174,50 @@ func TestFirstCommitterWins(t *testing.T) {
 		t.Fatalf("after the conflict: %+v", r)
 	}
 	// The retry, in a fresh transaction, settles.
-	if res, err := settle(l, "s1"); err != nil || res.Status != store.SlotSettled {
+	res, err := settle(l, "s1")
+	if err != nil || res.Status != store.SlotSettled || res.Slot.ID != "s1" ||
+		res.Slot.Winner == nil || res.Slot.Winner.SlotID != "s1" {
 		t.Fatalf("retry: %+v, %v", res, err)
 	}
 	cleanAudit(t, l)
+	// No connection went back to the pool inside the failed transaction.
+	for range 8 {
+		var one int
+		if err := l.pool.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+			t.Fatalf("a pooled connection is unusable: %v", err)
+		}
+	}
+}
+
+// TestAdvertiserIsItsOwnPublisher: an account on both sides of a settlement is
+// debited and credited by two entries; nothing collides.
+func TestAdvertiserIsItsOwnPublisher(t *testing.T) {
+	l := open(t, 10*money.Dollar)
+	s := closedSlot("s1", "adv-1", money.Dollar)
+	s.Publisher = "adv-1"
+	mustClose(t, l, s)
+	if res, err := settle(l, "s1"); err != nil || res.Status != store.SlotSettled {
+		t.Fatalf("Settle = %+v, %v", res, err)
+	}
+	if r := cleanAudit(t, l); r.Entries != 2 || r.BalanceTotal != r.InitialTotal {
+		t.Fatalf("audit %+v", r)
+	}
+}
+
+// TestManySlotsAtOnce closes more slots in one call than one statement takes.
+func TestManySlotsAtOnce(t *testing.T) {
+	ctx := context.Background()
+	l := open(t, money.Dollar)
+	slots := make([]store.Slot, 2*maxRowsPerStatement+500)
+	for i := range slots {
+		slots[i] = closedSlot(fmt.Sprintf("s%d", i), "adv-1", 1)
+	}
+	mustClose(t, l, slots...)
+	mustClose(t, l, slots...) // again: nothing changes
+	pending, err := l.PendingSlots(ctx, store.PendingFilter{ClosedBefore: closedAt.Add(time.Hour)})
+	if err != nil || len(pending) != len(slots) {
+		t.Fatalf("%d pending, want %d (%v)", len(pending), len(slots), err)
+	}
 }
 
 // waitForLockWait waits until some backend waits on a row lock.
@@ -202,7 +244,7 @@ func waitForLockWait(t *testing.T, l *Ledger) {
 // TestLostCommit loses the connection around the COMMIT, before and after the
 // server ran it, and checks the attempt reads the truth back.
 func TestLostCommit(t *testing.T) {
-	lost := errors.New("connection reset by peer")
+	lost := io.ErrUnexpectedEOF // as pgx reports a connection that broke mid-answer
 	tests := []struct {
 		name      string
 		serverRan bool
@@ -215,19 +257,20 @@ func TestLostCommit(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			l := open(t, 10*money.Dollar)
 			mustClose(t, l, closedSlot("s1", "adv-1", money.Dollar))
-			l.send = func(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) (outcome, error) {
+			l.send = func(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) (attemptResult, error) {
 				if tt.serverRan {
 					if _, err := sendAttempt(ctx, conn, b); err != nil {
 						t.Fatal(err)
 					}
 				}
 				_ = conn.Close(ctx)
-				return outcome{}, lost
+				return attemptResult{}, lost
 			}
 			res, err := settle(l, "s1")
+			var ce *store.ConflictError
 			if tt.wantErr {
-				if err == nil || !errors.Is(err, lost) || errors.Is(err, store.ErrConflict) {
-					t.Fatalf("Settle = %+v, %v; want the lost-connection error", res, err)
+				if !errors.As(err, &ce) || ce.Code != "08006" || !errors.Is(err, lost) {
+					t.Fatalf("Settle = %+v, %v; want a retryable 08006 conflict", res, err)
 				}
 			} else if err != nil || res.Status != store.SlotSettled || res.SettlementID == "" {
 				t.Fatalf("Settle = %+v, %v; want settled (the commit went through)", res, err)
@@ -311,6 +354,36 @@ func TestRecordsAndSeeding(t *testing.T) {
 	}
 }
 
+// TestAuditCatchesMisbooking moves money between the wrong accounts with every
+// total still right, and overdraws one.
+func TestAuditCatchesMisbooking(t *testing.T) {
+	ctx := context.Background()
+	l := open(t, 10*money.Dollar)
+	mustClose(t, l, closedSlot("s1", "adv-1", money.Dollar))
+	if _, err := settle(l, "s1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, sql := range []string{
+		`UPDATE financial_ledger SET account_id = 'adv-2' WHERE side = 'credit'`,
+		`UPDATE enterprise_accounts SET balance_micros = balance_micros - 20000000
+		 WHERE account_id = 'adv-1'`,
+		`UPDATE enterprise_accounts SET balance_micros = balance_micros + 20000000
+		 WHERE account_id = 'adv-2'`,
+	} {
+		if _, err := l.pool.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := l.Audit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.MismatchedEntries != 1 || r.NegativeBalances != 1 || r.MisbookedAccounts != 3 ||
+		r.BalanceTotal != r.InitialTotal || r.OK() {
+		t.Fatalf("audit missed misbooking: %+v\n%s", r, r)
+	}
+}
+
 // TestAuditCatchesDamage breaks the ledger's rows behind its back and checks
 // the audit names each kind of damage.
 func TestAuditCatchesDamage(t *testing.T) {
@@ -329,8 +402,8 @@ func TestAuditCatchesDamage(t *testing.T) {
 		`UPDATE enterprise_accounts SET balance_micros = balance_micros + 5 WHERE account_id = 'pub-1'`,
 		`UPDATE ad_slots SET status = 'unsold' WHERE slot_id = 's2'`,
 		`UPDATE ad_slots SET status = 'settled' WHERE slot_id = 's3'`,
-		`INSERT INTO financial_ledger (settlement_id, slot_id, account_id, amount_micros)
-		 VALUES (gen_random_uuid(), 'x', 'pub-1', 0)`,
+		`INSERT INTO financial_ledger (settlement_id, side, slot_id, account_id, amount_micros)
+		 VALUES (gen_random_uuid(), 'credit', 'x', 'pub-1', 0)`,
 	} {
 		if _, err := l.pool.Exec(ctx, sql); err != nil {
 			t.Fatal(err)
@@ -341,7 +414,8 @@ func TestAuditCatchesDamage(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r.UnbalancedSettlements != 1 || r.MoneyConserved() || r.SettlementsNotSettled != 1 ||
-		r.SettledWithoutSettlement != 1 || r.OrphanEntries != 1 || r.OK() {
+		r.SettledWithoutSettlement != 1 || r.OrphanEntries != 1 || r.MisbookedAccounts != 1 ||
+		r.MismatchedEntries != 1 || r.OK() {
 		t.Fatalf("audit missed damage: %+v\n%s", r, r)
 	}
 }

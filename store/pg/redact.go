@@ -1,19 +1,21 @@
 package pg
 
 import (
+	"slices"
 	"strings"
 	"sync"
 )
 
 // keptSecrets bounds how many recent secrets (a token per connection) are
-// remembered for redaction.
-const keptSecrets = 64
+// remembered for redaction: more than a pool holds connections.
+const keptSecrets = 4096
 
 // redactor removes secrets (DSQL tokens, a DSN's password) from error text, so
 // that no error the ledger returns can carry one to a log or a screen.
 type redactor struct {
-	mu      sync.Mutex
-	secrets []string // newest last, guarded by mu
+	mu       sync.Mutex
+	secrets  []string // newest last, guarded by mu
+	byLength []string // the same, longest first, guarded by mu
 }
 
 func (r *redactor) add(secret string) {
@@ -23,9 +25,12 @@ func (r *redactor) add(secret string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.secrets) >= keptSecrets {
-		r.secrets = r.secrets[1:]
+		r.secrets = slices.Delete(r.secrets, 0, 1)
 	}
 	r.secrets = append(r.secrets, secret)
+	r.byLength = slices.Clone(r.secrets)
+	// Longest first: a secret that begins another must not leave its tail.
+	slices.SortStableFunc(r.byLength, func(a, b string) int { return len(b) - len(a) })
 }
 
 // redact returns err with every known secret in its text replaced; errors.Is and
@@ -37,7 +42,7 @@ func (r *redactor) redact(err error) error {
 	msg := err.Error()
 	r.mu.Lock()
 	clean := msg
-	for _, s := range r.secrets {
+	for _, s := range r.byLength {
 		clean = strings.ReplaceAll(clean, s, "[REDACTED]")
 	}
 	r.mu.Unlock()

@@ -13,11 +13,11 @@ import (
 	"github.com/quantedge/qex/store"
 )
 
-// A settlement attempt is one transaction sent in one round trip. The first
-// statement decides the slot from the row as recorded: settled if its winner can
-// pay, unsold if not, tagged with the attempt's id. Every later statement acts
-// only on a slot this attempt decided settled, so a slot already decided, or one
-// the winner cannot pay for, makes them touch nothing; then COMMIT.
+// A settlement attempt is one transaction sent as one batch. The first statement
+// decides the slot from the row as recorded: settled if its winner can pay,
+// unsold if not, tagged with the attempt's id. Every later statement acts only
+// on a slot this attempt decided settled, so a slot already decided, or one the
+// winner cannot pay for, makes them touch nothing; then COMMIT.
 const (
 	decide = `UPDATE ad_slots s SET
 	status = CASE WHEN a.balance_micros >= s.price_micros THEN 'settled' ELSE 'unsold' END,
@@ -42,26 +42,29 @@ WHERE s.slot_id = $1 AND s.decided_by = $2 AND s.status = 'settled'`
 	publisher_id, amount_micros, run_id, racer, attempt)
 SELECT s.slot_id, s.decided_by, s.winning_bid_id, s.winning_advertiser_id, s.publisher_id,
 	s.price_micros, $3, $4, $5 ` + decidedSettled
-	insertEntries = `INSERT INTO financial_ledger (settlement_id, slot_id, account_id, amount_micros)
-SELECT s.decided_by, s.slot_id, s.winning_advertiser_id, -s.price_micros ` + decidedSettled + `
+	insertEntries = `INSERT INTO financial_ledger (settlement_id, side, account_id, slot_id,
+	amount_micros)
+SELECT s.decided_by, 'debit', s.winning_advertiser_id, s.slot_id, -s.price_micros
+` + decidedSettled + `
 UNION ALL
-SELECT s.decided_by, s.slot_id, s.publisher_id, s.price_micros ` + decidedSettled
+SELECT s.decided_by, 'credit', s.publisher_id, s.slot_id, s.price_micros ` + decidedSettled
 	insertWinningBid = `INSERT INTO ad_bids (slot_id, bid_id, region, advertiser_id, price_micros,
 	arrival)
 SELECT s.slot_id, s.winning_bid_id, s.winning_region, s.winning_advertiser_id,
 	s.winning_bid_micros, s.winning_arrival ` + decidedSettled
 )
 
-// settledRows is how many rows each statement after the decision touches when
-// the attempt settles the slot: debit, credit, settlement, two entries, bid.
+// settledRows is how many rows each write after the decision touches when the
+// attempt settles the slot: debit, credit, settlement, two entries, bid.
 var settledRows = []int64{1, 1, 1, 2, 1}
 
-// outcome is what an attempt's batch did: the slot as it decided it (nil when
-// the slot was not closed, or its accounts are missing), and the tags of the
-// statements after the decision.
-type outcome struct {
-	slot *store.Slot
-	tags []pgconn.CommandTag
+// attemptResult is what an attempt's batch did: the slot as it decided it (nil
+// when the slot was not closed, or its accounts are missing), the tags of the
+// writes after the decision, and COMMIT's.
+type attemptResult struct {
+	slot   *store.Slot
+	writes []pgconn.CommandTag
+	commit pgconn.CommandTag
 }
 
 // Settle makes one settlement attempt in one transaction.
@@ -73,7 +76,9 @@ func (l *Ledger) Settle(ctx context.Context, req store.SettleRequest) (store.Set
 	}
 	defer conn.Release()
 	res, err := l.attempt(ctx, conn.Conn(), req)
-	if err != nil {
+	if err != nil && !decidedElsewhere(err) {
+		// The server's answers carry no secrets; other errors (a connection's)
+		// might.
 		err = l.secrets.redact(err)
 	}
 	return res, err
@@ -91,10 +96,17 @@ func (l *Ledger) attempt(ctx context.Context, conn *pgx.Conn, req store.SettleRe
 	case err != nil:
 		l.rollback(conn)
 		return store.SettleResult{}, classify(req.Slot.ID, err)
+	case out.commit.String() != "COMMIT":
+		return store.SettleResult{}, fmt.Errorf("slot %s: the transaction ended in %q, not COMMIT",
+			req.Slot.ID, out.commit.String())
 	case out.slot == nil:
-		return store.SettleResult{}, l.whyUndecided(ctx, conn, req.Slot.ID)
+		return store.SettleResult{}, l.explainUndecided(ctx, conn, req.Slot.ID)
 	}
-	return decided(*out.slot, id, out.tags)
+	out.slot.ID = req.Slot.ID
+	if out.slot.Winner != nil {
+		out.slot.Winner.SlotID = req.Slot.ID
+	}
+	return decided(*out.slot, id, out.writes)
 }
 
 // attemptBatch is the attempt's transaction.
@@ -103,7 +115,7 @@ func (l *Ledger) attemptBatch(req store.SettleRequest, id uuid.UUID) *pgx.Batch 
 	// go through its text form.
 	raw := [16]byte(id)
 	b := &pgx.Batch{}
-	b.Queue("BEGIN ISOLATION LEVEL " + string(l.isolation))
+	b.Queue(l.begin)
 	b.Queue(decide, req.Slot.ID, raw)
 	b.Queue(debit, req.Slot.ID, raw)
 	b.Queue(credit, req.Slot.ID, raw)
@@ -117,7 +129,7 @@ func (l *Ledger) attemptBatch(req store.SettleRequest, id uuid.UUID) *pgx.Batch 
 // sendAttempt runs an attempt's batch in one round trip. The server skips what
 // follows a failed statement, so the first error is the one that matters, and a
 // COMMIT after it never runs.
-func sendAttempt(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) (outcome, error) {
+func sendAttempt(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) (attemptResult, error) {
 	br := conn.SendBatch(ctx, b)
 	out, err := readAttempt(br)
 	if cerr := br.Close(); err == nil {
@@ -127,8 +139,8 @@ func sendAttempt(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) (outcome, er
 }
 
 // readAttempt reads the results of BEGIN, the decision, the writes and COMMIT.
-func readAttempt(br pgx.BatchResults) (outcome, error) {
-	var out outcome
+func readAttempt(br pgx.BatchResults) (attemptResult, error) {
+	var out attemptResult
 	if _, err := br.Exec(); err != nil {
 		return out, err
 	}
@@ -148,30 +160,30 @@ func readAttempt(br pgx.BatchResults) (outcome, error) {
 	if err := rows.Err(); err != nil {
 		return out, err
 	}
-	for range len(settledRows) + 1 { // the writes and COMMIT
+	for range settledRows {
 		tag, err := br.Exec()
 		if err != nil {
 			return out, err
 		}
-		out.tags = append(out.tags, tag)
+		out.writes = append(out.writes, tag)
 	}
-	return out, nil
+	out.commit, err = br.Exec()
+	return out, err
 }
 
 // decided turns a committed decision into the engine's terms, checking each
 // write touched the rows it should. The decision makes anything else
 // impossible; a mismatch means the schema or the data were changed behind the
 // ledger's back, and the audit will say how.
-func decided(s store.Slot, id uuid.UUID, tags []pgconn.CommandTag) (store.SettleResult, error) {
+func decided(s store.Slot, id uuid.UUID, writes []pgconn.CommandTag) (store.SettleResult, error) {
 	want := settledRows
 	if s.Status != store.SlotSettled {
 		want = make([]int64, len(settledRows))
 	}
 	for i, n := range want {
-		if got := tags[i].RowsAffected(); got != n {
+		if got := writes[i].RowsAffected(); got != n {
 			return store.SettleResult{}, fmt.Errorf(
-				"slot %s: statement %d of the settlement touched %d rows, want %d",
-				s.ID, i+2, got, n)
+				"slot %s: write %d after the decision touched %d rows, want %d", s.ID, i+1, got, n)
 		}
 	}
 	if s.Status == store.SlotUnsold {
@@ -180,17 +192,17 @@ func decided(s store.Slot, id uuid.UUID, tags []pgconn.CommandTag) (store.Settle
 	return store.SettleResult{Status: store.SlotSettled, SettlementID: id.String(), Slot: s}, nil
 }
 
-const whyUndecided = `SELECT s.status, s.winning_bid_id IS NOT NULL,
+const readUndecided = `SELECT s.status, s.winning_bid_id IS NOT NULL,
 	EXISTS (SELECT 1 FROM enterprise_accounts a WHERE a.account_id = s.winning_advertiser_id),
 	EXISTS (SELECT 1 FROM enterprise_accounts p WHERE p.account_id = s.publisher_id)
 FROM ad_slots s WHERE s.slot_id = $1`
 
-// whyUndecided explains an attempt that decided nothing: the slot was already
-// decided, is unknown, or names an account the ledger does not have.
-func (l *Ledger) whyUndecided(ctx context.Context, conn *pgx.Conn, slotID string) error {
+// explainUndecided explains an attempt that decided nothing: the slot was
+// already decided, is unknown, or names an account the ledger does not have.
+func (l *Ledger) explainUndecided(ctx context.Context, conn *pgx.Conn, slotID string) error {
 	var status string
 	var hasWinner, hasAdvertiser, hasPublisher bool
-	err := conn.QueryRow(ctx, whyUndecided, slotID).Scan(&status, &hasWinner, &hasAdvertiser,
+	err := conn.QueryRow(ctx, readUndecided, slotID).Scan(&status, &hasWinner, &hasAdvertiser,
 		&hasPublisher)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
@@ -211,6 +223,12 @@ func (l *Ledger) whyUndecided(ctx context.Context, conn *pgx.Conn, slotID string
 	// Closed and complete, yet undecided: it was decided and undone in between.
 	return &store.ConflictError{Code: codeSerializationFailure,
 		Err: fmt.Errorf("slot %s changed while it was being settled", slotID)}
+}
+
+// decidedElsewhere reports the errors that are a normal part of racing.
+func decidedElsewhere(err error) bool {
+	return errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrAlreadySettled) ||
+		errors.Is(err, store.ErrAlreadyUnsold)
 }
 
 // rollback ends a failed transaction; a connection that cannot is closed, so the

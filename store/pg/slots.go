@@ -27,7 +27,7 @@ ON CONFLICT (slot_id) DO NOTHING`
 func (l *Ledger) CloseSlots(ctx context.Context, slots []store.Slot) error {
 	for start := 0; start < len(slots); start += maxRowsPerStatement {
 		chunk := slots[start:min(start+maxRowsPerStatement, len(slots))]
-		if _, err := l.pool.Exec(ctx, closeSlots, slotColumns(chunk)...); err != nil {
+		if err := l.execIdempotent(ctx, closeSlots, slotColumns(chunk)...); err != nil {
 			return l.secrets.redact(fmt.Errorf("recording %d closed slots: %w", len(chunk), err))
 		}
 	}
@@ -87,16 +87,15 @@ func scanSlot(row pgx.Row, s *store.Slot, extra ...any) error {
 const pendingSlots = `SELECT ` + slotColumnsSQL + `, s.slot_id
 FROM ad_slots s
 WHERE s.status = 'closed' AND s.closed_at < $1 AND ($2 = '' OR s.run_id = $2)
-ORDER BY s.closed_at, s.slot_id
-LIMIT $3`
+ORDER BY s.closed_at, s.slot_id`
 
 // PendingSlots lists closed slots that still await settlement, oldest first.
 func (l *Ledger) PendingSlots(ctx context.Context, f store.PendingFilter) ([]store.Slot, error) {
-	limit := int64(f.Limit)
-	if limit <= 0 {
-		limit = 1 << 62
+	query, args := pendingSlots, []any{f.ClosedBefore, f.RunID}
+	if f.Limit > 0 {
+		query, args = query+" LIMIT $3", append(args, f.Limit)
 	}
-	rows, err := l.pool.Query(ctx, pendingSlots, f.ClosedBefore, f.RunID, limit)
+	rows, err := l.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, l.secrets.redact(fmt.Errorf("listing pending slots: %w", err))
 	}
