@@ -11,7 +11,8 @@ import (
 type Strategy string
 
 // Backoff strategies. After the n-th failed attempt (n from 1), with
-// ceiling(n) = min(cap, base·2^(n-1)):
+// ceiling(n) = min(cap, base·2^n), as in the published comparison of these
+// strategies for optimistic concurrency (the first retry waits up to 2·base):
 const (
 	// StrategyNone retries at once: 0.
 	StrategyNone Strategy = "none"
@@ -105,10 +106,10 @@ func (p BackoffPolicy) Validate() error {
 	return nil
 }
 
-// Ceiling is min(cap, base·2^(n-1)): the exponential envelope after the n-th
-// failed attempt.
+// Ceiling is min(cap, base·2^n): the exponential envelope after the n-th failed
+// attempt.
 func (p BackoffPolicy) Ceiling(failures int) time.Duration {
-	exp := max(failures-1, 0)
+	exp := max(failures, 0)
 	if exp > maxBackoffExponent || p.Base > p.Cap>>exp {
 		return p.Cap
 	}

@@ -17,8 +17,8 @@ func TestCeiling(t *testing.T) {
 		failures int
 		want     time.Duration
 	}{
-		{0, 5 * time.Millisecond}, {1, 5 * time.Millisecond}, {2, 10 * time.Millisecond},
-		{3, 20 * time.Millisecond}, {9, 1280 * time.Millisecond}, {10, 2 * time.Second},
+		{0, 5 * time.Millisecond}, {1, 10 * time.Millisecond}, {2, 20 * time.Millisecond},
+		{3, 40 * time.Millisecond}, {8, 1280 * time.Millisecond}, {9, 2 * time.Second},
 		{11, 2 * time.Second}, {63, 2 * time.Second}, {1000, 2 * time.Second},
 	}
 	for _, tt := range tests {

@@ -231,6 +231,7 @@ Usage:
   qex-tui [flags]                  the console (headless when there is no terminal)
   qex-tui --headless --json        run for --duration and print a summary
   qex-tui audit [ledger flags]     check a ledger database's invariants
+  qex-tui lab [flags]              compare backoff strategies under contention
 
 Every flag can also be set by its environment variable, shown in brackets.
 `)

@@ -43,8 +43,13 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "audit" {
-		return runAudit(args[1:], os.Getenv, stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "audit":
+			return runAudit(args[1:], os.Getenv, stdout, stderr)
+		case "lab":
+			return runLab(args[1:], os.Getenv, stdout, stderr)
+		}
 	}
 	o, err := parseOptions(args, os.Getenv, stdout)
 	switch {
@@ -110,6 +115,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// signalContext ends at the first interrupt or termination; after it, a second
+// one ends the process at once.
+func signalContext() (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return ctx, stop
+}
 
 // openLog opens --log-file. Without one, the console logs nothing (it owns the
 // terminal) and headless runs log warnings to stderr.

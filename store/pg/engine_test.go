@@ -109,3 +109,35 @@ func raceSettlers(t *testing.T, slots int, opts pg.Options) {
 		"%d duplicates prevented, %d abandoned, %d re-queued", a.Settled, a.Unsold, s.Conflicts,
 		recorded, s.Retries, s.DuplicatesPrevented, s.Abandoned, s.Requeued)
 }
+
+// TestLiveLabOnPostgres runs the retry lab's experiment against PostgreSQL: the
+// clients' writes all touch two account rows, so they collide there.
+func TestLiveLabOnPostgres(t *testing.T) {
+	ctx := context.Background()
+	ledger, err := pg.Open(ctx, pg.Options{DSN: pgtest.NewDatabase(t), ApplySchema: true,
+		MaxConns: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ledger.Close()
+	cfg := engine.DefaultLabConfig()
+	cfg.Clients, cfg.Repetitions, cfg.Cap = []int{5, 20}, 1, 100*time.Millisecond
+	cfg.Strategies = []engine.Strategy{engine.StrategyFullJitter, engine.StrategyExponential}
+	r, err := engine.RunLiveLab(ctx, ledger, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range r.Points {
+		if p.MeanAttempts < float64(p.Clients) || p.MeanCompletion <= 0 {
+			t.Errorf("%s at %d clients: %.1f attempts in %s", p.Strategy, p.Clients,
+				p.MeanAttempts, p.MeanCompletion)
+		}
+	}
+	audit, err := ledger.Audit(ctx)
+	if err != nil || !audit.OK() || audit.Settled != 2*(5+20) {
+		t.Fatalf("audit after the lab: %v\n%s", err, audit)
+	}
+	if p, _ := r.Point(engine.StrategyExponential, 20); p.MeanAttempts <= 20 {
+		t.Fatalf("20 clients on two rows never conflicted: %+v", p)
+	}
+}
