@@ -41,6 +41,9 @@ type Options struct {
 	Tick time.Duration
 	// Version is shown beside the name in the header.
 	Version string
+	// Lab runs the retry lab's sweep, calling progress as runs finish; the lab
+	// screen calls it in the background. Nil means the console has no lab.
+	Lab func(ctx context.Context, progress func(done, total int)) (engine.LabResult, error)
 }
 
 // Model is the console's state. It implements tea.Model.
@@ -54,6 +57,7 @@ type Model struct {
 	focus         pane
 	region        int // index of the selected region in snap.Regions
 	showHelp      bool
+	showLab       bool
 
 	snap    engine.Snapshot
 	hasSnap bool
@@ -66,6 +70,7 @@ type Model struct {
 	note    string // what the last key did, or why it failed
 
 	charts chartCache
+	lab    labState
 	screen string
 }
 
@@ -90,7 +95,9 @@ func (m Model) Init() tea.Cmd {
 	return m.fetch()
 }
 
-// Update handles keys, window sizes, ticks and snapshots.
+// Update handles keys, window sizes, ticks, snapshots and the retry lab's news.
+// Snapshots keep coming while the lab's screen is up, so the panes behind it
+// are current when the user goes back.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
@@ -100,12 +107,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.help.Width = msg.Width
 		m.drawCharts()
+		m.drawLab()
 	case tickMsg:
 		return m, m.fetch()
 	case snapshotMsg:
 		m.applySnapshot(msg)
 		m.drawCharts()
 		cmd = m.tick()
+	case labProgressMsg:
+		cmd = m.labProgress(msg)
+	case labDoneMsg:
+		m.labDone(msg)
 	default:
 		return m, nil
 	}

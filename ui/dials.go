@@ -35,38 +35,54 @@ const (
 
 // handleKeys acts on a key message. Keys typed faster than the program reads
 // them (a held key, a slow link) arrive as one message of several runes; each
-// counts as a press of its own. Pasted text is not keys and is left alone.
+// counts as a press of its own, up to a quit. Pasted text is not keys and is
+// left alone.
 func (m *Model) handleKeys(msg tea.KeyMsg) tea.Cmd {
 	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste {
 		return m.handleKey(msg)
 	}
+	var cmds []tea.Cmd
 	for _, r := range msg.Runes {
 		one := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}
-		if cmd := m.handleKey(one); cmd != nil {
-			return cmd
+		if key.Matches(one, m.keys.Quit) {
+			return m.handleKey(one)
 		}
+		cmds = append(cmds, m.handleKey(one))
 	}
-	return nil
+	return tea.Batch(cmds...)
 }
 
-// handleKey acts on one key press. While help is shown only the keys that close
-// it or quit do anything, so a stray key does not turn a dial unseen.
+// handleKey acts on one key press. While help or the lab is shown only the keys
+// that close it, run the lab or quit do anything, so a stray key does not turn
+// a dial unseen.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Quit):
+		m.stopLab()
 		return tea.Quit
 	case key.Matches(msg, m.keys.Help):
 		m.showHelp = !m.showHelp
 		return nil
 	case key.Matches(msg, m.keys.Back):
-		if m.showHelp {
+		switch {
+		case m.showHelp:
 			m.showHelp = false
-		} else {
+		case m.showLab:
+			m.showLab = false
+		default:
 			m.focus = paneTraffic
 		}
 		return nil
 	}
-	if m.showHelp {
+	switch {
+	case m.showHelp:
+		return nil
+	case key.Matches(msg, m.keys.Lab):
+		return m.toggleLab()
+	case m.showLab:
+		if key.Matches(msg, m.keys.Rerun) {
+			return m.startLab()
+		}
 		return nil
 	}
 	if !m.moveFocus(msg) {

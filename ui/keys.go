@@ -18,6 +18,7 @@ type keyMap struct {
 	SlotsDown, SlotsUp key.Binding
 	Backoff, Auction   key.Binding
 	Pause              key.Binding
+	Lab, Rerun         key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -50,16 +51,19 @@ func newKeyMap() keyMap {
 		Backoff: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "next backoff")),
 		Auction: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "first/second price")),
 		Pause:   key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/resume")),
+		Lab:     key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "retry lab")),
+		Rerun:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run the lab again")),
 	}
 }
 
-// ShortHelp is the footer's line of hints: the keys a newcomer needs first.
+// ShortHelp is the footer's line of hints: the keys a newcomer needs first. The
+// line is cut to the screen's width, so the last hints show on wide screens only.
 func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
 		k.Quit, k.Help, shortPair("space", "pause"), shortPair("tab", "pane"),
 		shortPair("↑/↓", "region"), shortPair("+/-", "rate"), shortPair("x", "outage"),
 		shortPair("w/W", "workers"), shortPair("c/C", "contention"),
-		shortPair("b", "backoff"), shortPair("a", "auction"),
+		shortPair("b", "backoff"), shortPair("a", "auction"), shortPair("L", "lab"),
 	}
 }
 
@@ -69,7 +73,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.NextPane, k.PrevPane, k.Pane, k.Up, k.Down, k.Back},
 		{k.RateUp, k.RateDown, k.Outage, k.SlotsUp, k.SlotsDown, k.Pause},
 		{k.WorkersUp, k.WorkersDown, k.ContentionUp, k.ContentionDown, k.Backoff, k.Auction},
-		{k.Help, k.Quit},
+		{k.Lab, k.Rerun, k.Help, k.Quit},
 	}
 }
 

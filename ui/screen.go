@@ -26,8 +26,12 @@ func (m *Model) compose() {
 		m.screen = tooSmall(m.width, m.height, needW, needH)
 		return
 	}
-	if m.showHelp {
+	switch {
+	case m.showHelp:
 		m.screen = m.helpScreen(l)
+		return
+	case m.showLab:
+		m.screen = m.labScreen(l)
 		return
 	}
 	box := func(p pane, lines []string, w, h int) string {
@@ -65,6 +69,8 @@ func (m Model) helpScreen(l layout) string {
 		"Workers (W) settle slots; contention (K) is how many of them race for each",
 		"slot, so raising K makes conflicts and retries. b cycles the backoff between",
 		"retries: "+strategyCycle()+".",
+		"L opens the retry lab, which compares the backoff strategies as more and more",
+		"clients race to write one record; r runs it again. The exchange runs on meanwhile.",
 		"",
 		theme.dim.Render("esc or ? closes this screen · q quits"),
 	)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,7 +11,8 @@ import (
 )
 
 // TestEverySize renders at many sizes, odd ones included, with and without
-// data and help: nothing may panic, and nothing may spill off the screen.
+// data, help and the lab: nothing may panic, and nothing may spill off the
+// screen.
 func TestEverySize(t *testing.T) {
 	type size struct{ w, h int }
 	sizes := []size{{0, 0}, {1, 1}, {0, 40}, {120, 0}, {2, 2}, {79, 23}, {80, 23}, {79, 24},
@@ -21,10 +23,15 @@ func TestEverySize(t *testing.T) {
 		}
 	}
 	ex := &fakeExchange{}
+	lab := update(withLab(newFakeLab(1).run), press("L"))
 	models := map[string]Model{
-		"fresh": New(ex, Options{}),
-		"fed":   fed(ex, 120, 40, 30),
-		"help":  update(fed(ex, 120, 40, 30), press("?")),
+		"fresh":       New(ex, Options{}),
+		"fed":         fed(ex, 120, 40, 30),
+		"help":        update(fed(ex, 120, 40, 30), press("?")),
+		"lab running": update(lab, labProgressMsg{sweep: lab.lab.sweep, done: 7, total: 45}),
+		"lab done":    update(lab, labDoneMsg{sweep: lab.lab.sweep, result: labFixture()}),
+		"lab failed": update(lab, labDoneMsg{sweep: lab.lab.sweep,
+			err: errors.New("the ledger refused the connection")}),
 	}
 	for name, base := range models {
 		for _, s := range sizes {
