@@ -39,7 +39,8 @@ func runConsole(ctx context.Context, o *options, outcomes *outcomeWriter, stdout
 
 	// The program leaves signals to this process's handler, which ends runCtx;
 	// quitting then restores the terminal like a q.
-	model := ui.New(sess.eng, ui.Options{Backend: sess.label, Tick: o.tick, Version: version})
+	model := ui.New(sess.eng, ui.Options{Backend: sess.label, Tick: o.tick, Version: version,
+		Lab: simulatedLab(runCtx)})
 	prog := tea.NewProgram(model, tea.WithAltScreen(), tea.WithoutSignalHandler())
 	quit := make(chan struct{})
 	go func() {
@@ -75,6 +76,21 @@ func runConsole(ctx context.Context, o *options, outcomes *outcomeWriter, stdout
 		return exitFailed
 	}
 	return exitOK
+}
+
+// simulatedLab is the console's retry lab: the default simulated sweep. The
+// console cancels a sweep when the user quits; a signal or the run's end
+// closes the console without a key, so the sweep also stops with runCtx
+// instead of taking the processors from the engine's drain.
+func simulatedLab(runCtx context.Context) func(context.Context, func(int, int)) (
+	engine.LabResult, error) {
+	return func(ctx context.Context, progress func(int, int)) (engine.LabResult, error) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		stop := context.AfterFunc(runCtx, cancel)
+		defer stop()
+		return engine.RunLab(ctx, engine.DefaultLabConfig(), progress)
+	}
 }
 
 func verdict(failed []string) string {
