@@ -48,6 +48,9 @@ type LabConfig struct {
 	// Delay and Spread shape each message's one-way network delay.
 	Delay, Spread time.Duration
 	Seed          uint64
+	// Workers bounds the simulation's goroutines; zero means one per processor.
+	// The console leaves a processor to the running exchange.
+	Workers int
 }
 
 // DefaultLabConfig is the published experiment: base 5 ms, cap 2 s, 100 runs
@@ -145,7 +148,11 @@ type runFunc func(ctx context.Context, s Strategy, clients int, rng *rand.Rand) 
 // are processors, and condenses them in a fixed order.
 func sweep(ctx context.Context, cfg LabConfig, measured string,
 	progress func(done, total int), run runFunc) (LabResult, error) {
-	return sweepOn(ctx, cfg, measured, progress, run, runtime.GOMAXPROCS(0))
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return sweepOn(ctx, cfg, measured, progress, run, workers)
 }
 
 // sweepSerially runs one repetition at a time, for runs that must not overlap.

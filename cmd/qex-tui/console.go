@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -89,7 +90,9 @@ func simulatedLab(runCtx context.Context) func(context.Context, func(int, int)) 
 		defer cancel()
 		stop := context.AfterFunc(runCtx, cancel)
 		defer stop()
-		return engine.RunLab(ctx, engine.DefaultLabConfig(), progress)
+		cfg := engine.DefaultLabConfig()
+		cfg.Workers = max(1, runtime.GOMAXPROCS(0)-1) // a processor stays with the exchange
+		return engine.RunLab(ctx, cfg, progress)
 	}
 }
 
