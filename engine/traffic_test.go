@@ -8,10 +8,13 @@ import (
 	"github.com/quantedge/qex/money"
 )
 
-const goodTraffic = `{"type":"slot","id":"s1","publisher":"pub-1","floor":"0.85","close":"2026-01-01T00:00:01Z"}
+const goodTraffic = `{"type":"slot","id":"s1","publisher":"pub-1","floor":"0.85",` +
+	`"close":"2026-01-01T00:00:01Z"}
 
-{"type":"bid","id":"b1","slot":"s1","region":"us-east-1","advertiser":"adv-1","price":"1.00","arrival":"2026-01-01T00:00:00.1Z"}
-{"type":"bid","id":"b2","slot":"s2","region":"eu-west-1","advertiser":"adv-2","price":"0.90","arrival":"2026-01-01T00:00:00.2Z"}
+{"type":"bid","id":"b1","slot":"s1","region":"us-east-1","advertiser":"adv-1",` +
+	`"price":"1.00","arrival":"2026-01-01T00:00:00.1Z"}
+{"type":"bid","id":"b2","slot":"s2","region":"eu-west-1","advertiser":"adv-2",` +
+	`"price":"0.90","arrival":"2026-01-01T00:00:00.2Z"}
 {"type":"advertiser","id":"adv-2","budget":"0.50"}
 {"type":"slot","id":"s2","publisher":"pub-2","floor":"0","close":"2026-01-01T00:00:02Z"}
 `
@@ -77,7 +80,8 @@ func TestReadTrafficErrors(t *testing.T) {
 		{"duplicate slot", slot + "\n" + slot, 2, "id", "already declared on line 1"},
 		{"duplicate bid", slot + "\n" + bid(okBid+`,"price":"1"`) + "\n" + bid(okBid+`,"price":"2"`),
 			3, "id", "already declared on line 2"},
-		{"undeclared slot", bid(`"id":"b1","slot":"nope","region":"r","advertiser":"a","price":"1","arrival":"2026-01-01T00:00:00Z"`) + "\n" + slot,
+		{"undeclared slot", bid(`"id":"b1","slot":"nope","region":"r","advertiser":"a",`+
+			`"price":"1","arrival":"2026-01-01T00:00:00Z"`) + "\n" + slot,
 			1, "slot", "not declared"},
 		{"field of another type", `{"type":"advertiser","id":"a","budget":"1","price":"2"}`,
 			1, "price", "not a field of advertiser lines"},

@@ -101,7 +101,9 @@ func TestBadTrafficFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "bad.jsonl")
 	good, _ := os.ReadFile("testdata/vectors.jsonl")
-	bad := append(good, []byte(`{"type":"bid","id":"x","slot":"floor","region":"r","advertiser":"a","price":"cheap","arrival":"2026-01-01T00:00:00Z"}`+"\n")...)
+	badLine := `{"type":"bid","id":"x","slot":"floor","region":"r","advertiser":"a",` +
+		`"price":"cheap","arrival":"2026-01-01T00:00:00Z"}` + "\n"
+	bad := append(good, badLine...)
 	if err := os.WriteFile(path, bad, 0o600); err != nil {
 		t.Fatal(err)
 	}

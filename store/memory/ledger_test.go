@@ -79,7 +79,8 @@ func TestSettleMovesMoney(t *testing.T) {
 	if !errors.Is(err, store.ErrAlreadySettled) {
 		t.Fatalf("second Settle: %v, want ErrAlreadySettled", err)
 	}
-	if pending, _ := l.PendingSlots(ctx, store.PendingFilter{ClosedBefore: closedAt.Add(time.Hour)}); len(pending) != 0 {
+	later := store.PendingFilter{ClosedBefore: closedAt.Add(time.Hour)}
+	if pending, _ := l.PendingSlots(ctx, later); len(pending) != 0 {
 		t.Fatalf("a settled slot is still pending: %+v", pending)
 	}
 }
@@ -111,7 +112,8 @@ func TestSettleInsufficientFunds(t *testing.T) {
 	if err != nil || res.Status != store.SlotUnsold || res.Reason != store.ReasonInsufficientFunds {
 		t.Fatalf("Settle = %+v, %v; want unsold for insufficient funds", res, err)
 	}
-	if _, err := l.Settle(ctx, store.SettleRequest{Slot: closedSlot("s2", "", 0)}); !errors.Is(err, store.ErrAlreadyUnsold) {
+	_, err = l.Settle(ctx, store.SettleRequest{Slot: closedSlot("s2", "", 0)})
+	if !errors.Is(err, store.ErrAlreadyUnsold) {
 		t.Fatalf("settling an unsold slot again: %v, want ErrAlreadyUnsold", err)
 	}
 	r := audit(t, l)
@@ -123,7 +125,8 @@ func TestSettleInsufficientFunds(t *testing.T) {
 func TestSettleUnknown(t *testing.T) {
 	ctx := context.Background()
 	l := seeded(t, LedgerOptions{}, money.Dollar)
-	if _, err := l.Settle(ctx, store.SettleRequest{Slot: closedSlot("nope", "adv-1", 1)}); !errors.Is(err, store.ErrUnknownSlot) {
+	_, err := l.Settle(ctx, store.SettleRequest{Slot: closedSlot("nope", "adv-1", 1)})
+	if !errors.Is(err, store.ErrUnknownSlot) {
 		t.Fatalf("unknown slot: %v", err)
 	}
 	closeSlots(t, l, closedSlot("s1", "adv-9", 1))
