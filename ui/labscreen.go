@@ -84,7 +84,8 @@ func progressBar(done, total, w int) string {
 		return "[" + strings.Repeat(" ", progressBarMax) + "] starting…"
 	}
 	share := float64(min(done, total)) / float64(total)
-	text := fmt.Sprintf(" %.0f%% (%s of %s runs)", share*percent,
+	// Rounded down: 100% only when every run is in.
+	text := fmt.Sprintf(" %d%% (%s of %s runs)", int(share*percent),
 		formatCount(uint64(done)), formatCount(uint64(total)))
 	barW := min(progressBarMax, w-ansi.StringWidth(text)-len("[]"))
 	if barW < 1 {
