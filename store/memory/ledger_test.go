@@ -130,7 +130,8 @@ func TestSettleUnknown(t *testing.T) {
 		t.Fatalf("unknown slot: %v", err)
 	}
 	closeSlots(t, l, closedSlot("s1", "adv-9", 1))
-	if _, err := l.Settle(ctx, store.SettleRequest{Slot: closedSlot("s1", "", 0)}); !errors.Is(err, store.ErrUnknownAccount) {
+	_, err = l.Settle(ctx, store.SettleRequest{Slot: closedSlot("s1", "", 0)})
+	if !errors.Is(err, store.ErrUnknownAccount) {
 		t.Fatalf("unknown advertiser: %v", err)
 	}
 }

@@ -89,7 +89,8 @@ func TestTokenRegion(t *testing.T) {
 		}
 	}
 	noRegion := DSQLOptions{Endpoint: "db.example.com", Credentials: staticCreds()}
-	if _, err := noRegion.Token(context.Background()); err == nil || !strings.Contains(err.Error(), "AWS_REGION") {
+	_, err := noRegion.Token(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "AWS_REGION") {
 		t.Fatalf("an endpoint without a region and no region set: %v", err)
 	}
 }

@@ -109,7 +109,8 @@ func TestSettle(t *testing.T) {
 		t.Fatalf("audit %+v", r)
 	}
 	var bidID string
-	if err := l.pool.QueryRow(ctx, `SELECT bid_id FROM ad_bids WHERE slot_id = 's1'`).Scan(&bidID); err != nil || bidID != "bid-s1" {
+	err = l.pool.QueryRow(ctx, `SELECT bid_id FROM ad_bids WHERE slot_id = 's1'`).Scan(&bidID)
+	if err != nil || bidID != "bid-s1" {
 		t.Fatalf("winning bid row: %q, %v", bidID, err)
 	}
 }
@@ -338,10 +339,14 @@ func TestRecordsAndSeeding(t *testing.T) {
 	}
 	var n int
 	var summary string
-	if err := l.pool.QueryRow(ctx, `SELECT count(*) FROM conflict_events WHERE detail = 'OC000'`).Scan(&n); err != nil || n != 1 {
+	err := l.pool.QueryRow(ctx, `SELECT count(*) FROM conflict_events WHERE detail = 'OC000'`).
+		Scan(&n)
+	if err != nil || n != 1 {
 		t.Fatalf("conflict events with OC000: %d, %v", n, err)
 	}
-	if err := l.pool.QueryRow(ctx, `SELECT summary FROM simulation_runs WHERE run_id = 'r'`).Scan(&summary); err != nil || summary != run.Summary {
+	err = l.pool.QueryRow(ctx, `SELECT summary FROM simulation_runs WHERE run_id = 'r'`).
+		Scan(&summary)
+	if err != nil || summary != run.Summary {
 		t.Fatalf("run summary %q, %v", summary, err)
 	}
 	// Seeding again, with other budgets, keeps the accounts as they are.
@@ -421,11 +426,13 @@ func TestAuditCatchesDamage(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
-	_, err := Open(context.Background(), Options{DSN: "postgres://nobody:hunter2@127.0.0.1:1/x?connect_timeout=2"})
+	dsn := "postgres://nobody:hunter2@127.0.0.1:1/x?connect_timeout=2"
+	_, err := Open(context.Background(), Options{DSN: dsn})
 	if err == nil {
 		t.Fatal("opened a ledger on a closed port")
 	}
-	if msg := err.Error(); !strings.Contains(msg, "connecting to PostgreSQL") || strings.Contains(msg, "hunter2") {
+	msg := err.Error()
+	if !strings.Contains(msg, "connecting to PostgreSQL") || strings.Contains(msg, "hunter2") {
 		t.Fatalf("error %q: want what failed, without the password", msg)
 	}
 	_, err = Open(context.Background(), Options{DSQL: &DSQLOptions{Endpoint: testEndpoint,
