@@ -54,6 +54,28 @@ func (o *outcomes) add(so SlotOutcome) {
 	o.bySlot[so.Slot.ID] = append(o.bySlot[so.Slot.ID], so)
 }
 
+// replay runs traffic through an engine over the embedded bid store (or bids, if
+// set) and the ledger, and returns its report and every outcome it gave.
+func replay(t *testing.T, cfg Config, bids store.BidStore, ledger store.Ledger,
+	traffic *Traffic) (Report, *outcomes) {
+	t.Helper()
+	if bids == nil {
+		embedded := memory.NewBidStore(memory.BidOptions{})
+		t.Cleanup(func() { _ = embedded.Close() })
+		bids = embedded
+	}
+	got := &outcomes{}
+	e, err := New(cfg, bids, ledger, WithOutcomes(got.add))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Replay(context.Background(), traffic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, got
+}
+
 // TestRacingSettlers runs K=8 racers per slot over 2,000 slots and checks every
 // invariant, and that the race was real: conflicts were counted by the engine,
 // recorded by the ledger, and agree.
@@ -64,18 +86,7 @@ func TestRacingSettlers(t *testing.T) {
 	// The commit latency stands in for a network round trip, so that racers
 	// started together overlap even on a two-core machine.
 	ledger := memory.NewLedger(memory.LedgerOptions{CommitLatency: 300 * time.Microsecond})
-	bids := memory.NewBidStore(memory.BidOptions{})
-	defer bids.Close()
-	var got outcomes
-	e, err := New(cfg, bids, ledger, WithOutcomes(got.add))
-	if err != nil {
-		t.Fatal(err)
-	}
-	traffic := syntheticTraffic(slots, 10)
-	r, err := e.Replay(context.Background(), traffic)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, got := replay(t, cfg, nil, ledger, syntheticTraffic(slots, 10))
 
 	if !r.Drained || !r.OK() {
 		t.Fatalf("report not OK (drained %v, unsettled %d):\n%s", r.Drained, r.Unsettled, r.Audit)
@@ -196,16 +207,7 @@ func TestAbandonedSlotsAreRequeued(t *testing.T) {
 	cfg.Backoff.MaxAttempts = 1
 	cfg.ReconcileInterval, cfg.ReconcileGrace = 10*time.Millisecond, 0
 	ledger := memory.NewLedger(memory.LedgerOptions{CommitLatency: 500 * time.Microsecond})
-	bids := memory.NewBidStore(memory.BidOptions{})
-	defer bids.Close()
-	e, err := New(cfg, bids, ledger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := e.Replay(context.Background(), syntheticTraffic(400, 2))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, _ := replay(t, cfg, nil, ledger, syntheticTraffic(400, 2))
 	if r.Snapshot.Abandoned == 0 {
 		t.Fatal("no racer ran out of attempts: the test did not exercise abandonment")
 	}

@@ -50,15 +50,7 @@ func TestFailingStoresDelaySlotsNeverLoseThem(t *testing.T) {
 	bids.failReads.Store(40)
 	ledger := &flakyLedger{Ledger: memory.NewLedger(memory.LedgerOptions{})}
 	ledger.failCloses.Store(3)
-	var got outcomes
-	e, err := New(testConfig(), bids, ledger, WithOutcomes(got.add))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := e.Replay(context.Background(), syntheticTraffic(slots, 10))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, got := replay(t, testConfig(), bids, ledger, syntheticTraffic(slots, 10))
 	if r.Snapshot.CloseErrors == 0 || r.Snapshot.LastError == "" {
 		t.Fatalf("close errors %d, last error %q: the faults were not seen",
 			r.Snapshot.CloseErrors, r.Snapshot.LastError)
@@ -80,16 +72,7 @@ func TestUnsoldCountedOncePerSlot(t *testing.T) {
 		traffic.Advertisers[advertiserName(i)] = 20 * money.Dollar
 	}
 	ledger := memory.NewLedger(memory.LedgerOptions{CommitLatency: 200 * time.Microsecond})
-	bids := memory.NewBidStore(memory.BidOptions{})
-	defer bids.Close()
-	e, err := New(cfg, bids, ledger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := e.Replay(context.Background(), traffic)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, _ := replay(t, cfg, nil, ledger, traffic)
 	s, a := r.Snapshot, r.Audit
 	if s.UnsoldFunds == 0 {
 		t.Fatal("no advertiser ran dry: the test did not exercise unsold slots")
@@ -110,17 +93,7 @@ func TestStopWithQueuedRacers(t *testing.T) {
 	cfg.Contention, cfg.Workers = 8, 1
 	cfg.DrainTimeout = 50 * time.Millisecond
 	ledger := memory.NewLedger(memory.LedgerOptions{CommitLatency: 5 * time.Millisecond})
-	bids := memory.NewBidStore(memory.BidOptions{})
-	defer bids.Close()
-	var got outcomes
-	e, err := New(cfg, bids, ledger, WithOutcomes(got.add))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := e.Replay(context.Background(), syntheticTraffic(60, 10))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, got := replay(t, cfg, nil, ledger, syntheticTraffic(60, 10))
 	if r.Drained {
 		t.Fatal("the run drained: nothing was left queued to test")
 	}
