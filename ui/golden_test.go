@@ -40,23 +40,23 @@ func TestHelpGolden(t *testing.T) {
 	golden.RequireEqual(t, m.View())
 }
 
+// namedKeys are the keys the tests press by name.
+var namedKeys = map[string]tea.KeyType{
+	"tab":       tea.KeyTab,
+	"shift+tab": tea.KeyShiftTab,
+	"esc":       tea.KeyEsc,
+	"up":        tea.KeyUp,
+	"down":      tea.KeyDown,
+	"ctrl+c":    tea.KeyCtrlC,
+}
+
 // press is the message a key press sends.
 func press(s string) tea.KeyMsg {
-	switch s {
-	case "tab":
-		return tea.KeyMsg{Type: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyMsg{Type: tea.KeyShiftTab}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case "ctrl+c":
-		return tea.KeyMsg{Type: tea.KeyCtrlC}
-	case " ":
+	if s == " " {
 		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	}
+	if k, ok := namedKeys[s]; ok {
+		return tea.KeyMsg{Type: k}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
 }
