@@ -54,6 +54,16 @@ func (o *outcomes) add(so SlotOutcome) {
 	o.bySlot[so.Slot.ID] = append(o.bySlot[so.Slot.ID], so)
 }
 
+// runID is the run the outcomes came from, as their slots record it.
+func (o *outcomes) runID() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, os := range o.bySlot {
+		return os[0].Slot.RunID
+	}
+	return ""
+}
+
 // replay runs traffic through an engine over the embedded bid store (or bids, if
 // set) and the ledger, and returns its report and every outcome it gave.
 func replay(t *testing.T, cfg Config, bids store.BidStore, ledger store.Ledger,
@@ -87,31 +97,31 @@ func TestRacingSettlers(t *testing.T) {
 	// started together overlap even on a two-core machine.
 	ledger := memory.NewLedger(memory.LedgerOptions{CommitLatency: 300 * time.Microsecond})
 	r, got := replay(t, cfg, nil, ledger, syntheticTraffic(slots, 10))
-
-	if !r.Drained || !r.OK() {
-		t.Fatalf("report not OK (drained %v, unsettled %d):\n%s", r.Drained, r.Unsettled, r.Audit)
-	}
-	if r.Audit.DuplicateSettlements != 0 || r.Audit.Settlements != r.Audit.Settled {
-		t.Fatalf("settlements %d for %d settled slots (%d duplicates)", r.Audit.Settlements,
-			r.Audit.Settled, r.Audit.DuplicateSettlements)
-	}
-	if r.Audit.Entries != 2*r.Audit.Settlements {
-		t.Fatalf("%d ledger entries for %d settlements", r.Audit.Entries, r.Audit.Settlements)
-	}
-	if r.Audit.Settled+r.Audit.Unsold != slots {
-		t.Fatalf("settled %d + unsold %d != %d slots", r.Audit.Settled, r.Audit.Unsold, slots)
-	}
-	s := r.Snapshot
-	if s.Conflicts == 0 {
-		t.Fatal("no conflicts observed: the racers never overlapped, so OCC went untested")
-	}
-	if s.DuplicatesPrevented == 0 {
-		t.Fatal("no racer found its slot already settled")
-	}
+	checkRace(t, r, got, slots)
 	_, recorded := ledger.Conflicts()
-	if uint64(recorded)+s.ConflictsDropped != s.Conflicts {
-		t.Fatalf("engine counted %d conflicts, ledger recorded %d (+%d dropped)", s.Conflicts,
-			recorded, s.ConflictsDropped)
+	checkRecorded(t, r, uint64(recorded))
+}
+
+// checkRace fails the test unless a replay of slots contended slots drained
+// with every invariant holding, decided each slot exactly once, and its racers
+// collided.
+func checkRace(t *testing.T, r Report, got *outcomes, slots int) {
+	t.Helper()
+	a, s := r.Audit, r.Snapshot
+	if !r.Drained || !r.OK() {
+		t.Fatalf("report not OK (drained %v, unsettled %d):\n%s", r.Drained, r.Unsettled, a)
+	}
+	if a.Settled+a.Unsold != slots || a.Settlements != a.Settled || a.Entries != 2*a.Settlements ||
+		a.DuplicateSettlements != 0 {
+		t.Fatalf("slots %d: settled %d, unsold %d, settlements %d, entries %d, duplicates %d",
+			slots, a.Settled, a.Unsold, a.Settlements, a.Entries, a.DuplicateSettlements)
+	}
+	if s.Conflicts == 0 || s.DuplicatesPrevented == 0 {
+		t.Fatalf("conflicts %d, duplicates prevented %d: the racers never collided, "+
+			"so OCC went untested", s.Conflicts, s.DuplicatesPrevented)
+	}
+	if s.SettleErrors != 0 {
+		t.Fatalf("%d settlement errors: %s", s.SettleErrors, s.LastError)
 	}
 	if len(got.bySlot) != slots {
 		t.Fatalf("outcomes for %d slots, want %d", len(got.bySlot), slots)
@@ -121,8 +131,20 @@ func TestRacingSettlers(t *testing.T) {
 			t.Fatalf("slot %s reported %d times", id, len(os))
 		}
 	}
-	t.Logf("%d settled, %d conflicts, %d retries, %d duplicates prevented, %d abandoned, %d re-queued",
-		s.Settled, s.Conflicts, s.Retries, s.DuplicatesPrevented, s.Abandoned, s.Requeued)
+}
+
+// checkRecorded fails the test unless the ledger recorded every conflict the
+// engine counted and did not drop.
+func checkRecorded(t *testing.T, r Report, recorded uint64) {
+	t.Helper()
+	s := r.Snapshot
+	if recorded+s.ConflictsDropped != s.Conflicts {
+		t.Fatalf("engine counted %d conflicts, the ledger recorded %d (+%d dropped)", s.Conflicts,
+			recorded, s.ConflictsDropped)
+	}
+	t.Logf("%d settled, %d unsold, %d conflicts (%d recorded), %d retries, "+
+		"%d duplicates prevented, %d abandoned, %d re-queued", s.Settled, s.Unsold, s.Conflicts,
+		recorded, s.Retries, s.DuplicatesPrevented, s.Abandoned, s.Requeued)
 }
 
 // TestRunGenerated runs the generator for a moment on the default configuration

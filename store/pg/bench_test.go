@@ -26,6 +26,9 @@ import (
 // settlement workers here, and pgbench's clients in `make bench`.
 const benchClients = 8
 
+// t0 is when the benchmarks' traffic starts.
+var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // benchRun counts benchmark invocations, so that each replays slots of its own
 // into the shared database.
 var benchRun atomic.Int64
