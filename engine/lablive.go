@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/quantedge/qex/internal/pause"
 	"github.com/quantedge/qex/money"
 	"github.com/quantedge/qex/store"
 )
@@ -108,7 +109,7 @@ func settleOnce(ctx context.Context, ledger store.Ledger, p BackoffPolicy, s sto
 			return err
 		}
 		wait = p.Delay(failures+1, wait, rng)
-		if !sleep(ctx, wait) {
+		if pause.For(ctx, wait) != nil {
 			return ctx.Err()
 		}
 	}

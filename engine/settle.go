@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/quantedge/qex/internal/pause"
 	"github.com/quantedge/qex/store"
 )
 
@@ -151,7 +152,7 @@ func (e *Engine) race(ctx context.Context, t racerTask, rng *rand.Rand) {
 			return
 		}
 		wait = policy.Delay(attempt, wait, rng)
-		if !sleep(ctx, wait) {
+		if pause.For(ctx, wait) != nil {
 			return
 		}
 		e.tel.retries.Add(1)
@@ -214,19 +215,4 @@ func (e *Engine) finishSlot(o SlotOutcome) {
 		e.onOutcome(o)
 	}
 	e.outstanding.Add(-1)
-}
-
-// sleep waits d or until ctx ends; false if ctx ended.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

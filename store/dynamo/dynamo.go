@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/quantedge/qex/internal/pause"
 	"github.com/quantedge/qex/money"
 	"github.com/quantedge/qex/schema"
 	"github.com/quantedge/qex/store"
@@ -108,7 +109,7 @@ func New(api API, opts Options) *BidStore {
 		opts.Now = time.Now
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = pause.For
 	}
 	log := opts.Logger
 	if log == nil {
@@ -200,15 +201,4 @@ func bid(it map[string]types.AttributeValue) (store.Bid, int64, error) {
 	}
 	b.Price, b.Arrival = money.Micros(price), time.Unix(0, arrival).UTC()
 	return b, ttl, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/quantedge/qex/internal/pause"
 	"github.com/quantedge/qex/money"
 	"github.com/quantedge/qex/store"
 )
@@ -160,7 +161,7 @@ func (l *Ledger) Settle(ctx context.Context, req store.SettleRequest) (store.Set
 	case store.SlotUnsold:
 		return store.SettleResult{}, fmt.Errorf("slot %s: %w", req.Slot.ID, store.ErrAlreadyUnsold)
 	}
-	if err := l.wait(ctx); err != nil {
+	if err := pause.For(ctx, l.latency); err != nil {
 		return store.SettleResult{}, err
 	}
 	if snap.balance < snap.slot.Price {
@@ -194,20 +195,6 @@ func (l *Ledger) read(s store.Slot) (snapshot, error) {
 	}
 	snap.balance, snap.advVersion, snap.pubVersion = adv.account.Balance, adv.version, pub.version
 	return snap, nil
-}
-
-func (l *Ledger) wait(ctx context.Context) error {
-	if l.latency <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(l.latency)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // conflict is a lost race on a row: Detail names the kind of row, so a feed of
