@@ -98,6 +98,9 @@ func (o DSQLOptions) Token(ctx context.Context) (string, error) {
 // hostName is what a DSQL endpoint may be: letters, digits, dots and hyphens.
 var hostName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$`)
 
+// roleName is what a database role may be: an unquoted SQL identifier.
+var roleName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]{0,62}$`)
+
 // dsqlConfig is a pool that authenticates every new connection with a fresh token,
 // verifies the server's certificate, and describes each statement before running
 // it (cached prepared statements break when DSQL's schema changes).
@@ -106,6 +109,10 @@ func (l *Ledger) dsqlConfig(ctx context.Context, o DSQLOptions) (*pgxpool.Config
 		return nil, fmt.Errorf("DSQL endpoint %q is not a host name like "+
 			"abc123.dsql.us-east-1.on.aws", o.Endpoint)
 	}
+	if !roleName.MatchString(o.role()) {
+		return nil, fmt.Errorf("DSQL role %q is not a role name like admin or app_writer",
+			o.role())
+	}
 	if _, err := o.region(); err != nil {
 		return nil, err
 	}
@@ -113,12 +120,13 @@ func (l *Ledger) dsqlConfig(ctx context.Context, o DSQLOptions) (*pgxpool.Config
 	if port == 0 {
 		port = dsqlPort
 	}
-	conn := fmt.Sprintf("host=%s port=%d user=%s dbname=%s sslmode=verify-full",
-		o.Endpoint, port, o.role(), dsqlDatabase)
+	conn := fmt.Sprintf("host=%s port=%d dbname=%s sslmode=verify-full",
+		o.Endpoint, port, dsqlDatabase)
 	cfg, err := pgxpool.ParseConfig(conn)
 	if err != nil {
 		return nil, fmt.Errorf("DSQL endpoint %q: %w", o.Endpoint, err)
 	}
+	cfg.ConnConfig.User = o.role() // set, not parsed: nothing in it can reach the host
 	cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeDescribeExec
 	cfg.BeforeConnect = func(ctx context.Context, cc *pgx.ConnConfig) error {
 		token, err := o.Token(ctx)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 const testEndpoint = "abcdefghijklmnopqrst123456.dsql.us-east-1.on.aws"
@@ -166,5 +167,29 @@ func TestEndpointMustBeAHostName(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "not a host name") {
 			t.Errorf("endpoint %q: %v", bad, err)
 		}
+	}
+}
+
+// TestRoleCannotRedirect: a role carrying connection settings is refused, and
+// a good one reaches the pool as the user, with the host the endpoint's.
+func TestRoleCannotRedirect(t *testing.T) {
+	l := &Ledger{secrets: &redactor{}}
+	open := func(role string) (*pgxpool.Config, error) {
+		return l.poolConfig(context.Background(), Options{DSQL: &DSQLOptions{Endpoint: testEndpoint,
+			Region: "us-east-1", Role: role, Credentials: staticCreds()}})
+	}
+	for _, bad := range []string{"admin host=attacker.example port=6543", "a b", "x'y", "1abc",
+		strings.Repeat("r", 64)} {
+		if _, err := open(bad); err == nil || !strings.Contains(err.Error(), "not a role name") {
+			t.Errorf("role %q: %v, want refused", bad, err)
+		}
+	}
+	cfg, err := open("qex_writer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cc := cfg.ConnConfig; cc.User != "qex_writer" || cc.Host != testEndpoint ||
+		cc.Database != "postgres" {
+		t.Fatalf("user %q, host %q, database %q", cc.User, cc.Host, cc.Database)
 	}
 }
