@@ -20,6 +20,8 @@ var (
 	ErrUnknownSlot = errors.New("store: unknown slot")
 	// ErrUnknownAccount: a settlement names an account the ledger does not have.
 	ErrUnknownAccount = errors.New("store: unknown account")
+	// ErrInvalidSlot: a slot to record is not a closed auction's outcome.
+	ErrInvalidSlot = errors.New("store: invalid slot")
 )
 
 // ConflictError is a conflict with the code the backend gave it: SQLSTATE 40001

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/quantedge/qex/money"
@@ -58,6 +59,46 @@ type Slot struct {
 	Winner    *Bid
 	Price     money.Micros
 	RunID     string
+}
+
+// Check reports whether the slot is what CloseSlots records: closed with a
+// winner that pays no more than it bid, or unsold with a reason.
+func (s Slot) Check() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("slot %q: %s: %w", s.ID, fmt.Sprintf(format, args...), ErrInvalidSlot)
+	}
+	switch {
+	case s.ID == "" || s.Publisher == "":
+		return bad("no id or publisher")
+	case s.Floor < 0 || s.Price < 0:
+		return bad("floor %s, price %s: negative", s.Floor, s.Price)
+	}
+	switch s.Status {
+	case SlotClosed:
+		if s.Winner == nil || s.Winner.Advertiser == "" {
+			return bad("closed without a winner")
+		}
+		if s.Price > s.Winner.Price {
+			return bad("price %s above the winning bid %s", s.Price, s.Winner.Price)
+		}
+	case SlotUnsold:
+		if s.Reason == "" {
+			return bad("unsold without a reason")
+		}
+	default:
+		return bad("status %q: want %q or %q", s.Status, SlotClosed, SlotUnsold)
+	}
+	return nil
+}
+
+// CheckSlots checks every slot, so that a ledger records all or none.
+func CheckSlots(slots []Slot) error {
+	for _, s := range slots {
+		if err := s.Check(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SettleRequest is one settlement attempt of one racer for one closed slot.

@@ -117,6 +117,9 @@ func (l *Ledger) CloseSlots(ctx context.Context, slots []store.Slot) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := store.CheckSlots(slots); err != nil {
+		return err
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, s := range slots {

@@ -25,6 +25,9 @@ ON CONFLICT (slot_id) DO NOTHING`
 
 // CloseSlots records closed auctions; a slot already recorded is left as it is.
 func (l *Ledger) CloseSlots(ctx context.Context, slots []store.Slot) error {
+	if err := store.CheckSlots(slots); err != nil {
+		return err
+	}
 	for start := 0; start < len(slots); start += maxRowsPerStatement {
 		chunk := slots[start:min(start+maxRowsPerStatement, len(slots))]
 		if err := l.execIdempotent(ctx, closeSlots, slotColumns(chunk)...); err != nil {

@@ -89,6 +89,7 @@ func LedgerContract(t *testing.T, open OpenLedger) {
 		{"an advertiser is its own publisher", ownPublisher},
 		{"pending slots", pendingSlots},
 		{"seeding again keeps balances", seedingKeepsBalances},
+		{"invalid slots are refused whole", invalidSlotsRefused},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })
@@ -242,5 +243,41 @@ func seedingKeepsBalances(t *testing.T, l store.Ledger) {
 	}
 	if r := CleanAudit(t, l); r.Accounts != 3 || r.InitialTotal != 20*money.Dollar {
 		t.Fatalf("audit after re-seeding: %+v", r)
+	}
+}
+
+// invalidSlotsRefused: a batch with one slot that is not a closed auction's
+// outcome is refused, and none of it is recorded.
+func invalidSlotsRefused(t *testing.T, l store.Ledger) {
+	Seed(t, l, 10*money.Dollar)
+	bad := func(change func(*store.Slot)) store.Slot {
+		s := ClosedSlot("bad", "adv-1", money.Dollar)
+		change(&s)
+		return s
+	}
+	tests := map[string]store.Slot{
+		"no status":         bad(func(s *store.Slot) { s.Status = "" }),
+		"unknown status":    bad(func(s *store.Slot) { s.Status = "Closed" }),
+		"already settled":   bad(func(s *store.Slot) { s.Status = store.SlotSettled }),
+		"closed, no winner": bad(func(s *store.Slot) { s.Winner = nil }),
+		"no advertiser":     bad(func(s *store.Slot) { s.Winner.Advertiser = "" }),
+		"negative price":    bad(func(s *store.Slot) { s.Price = -1 }),
+		"price above bid":   bad(func(s *store.Slot) { s.Price = s.Winner.Price + 1 }),
+		"unsold, no reason": bad(func(s *store.Slot) { s.Status, s.Winner = store.SlotUnsold, nil }),
+		"no id":             bad(func(s *store.Slot) { s.ID = "" }),
+		"no publisher":      bad(func(s *store.Slot) { s.Publisher = "" }),
+		"negative floor":    bad(func(s *store.Slot) { s.Floor = -1 }),
+	}
+	for name, slot := range tests {
+		batch := []store.Slot{ClosedSlot("good", "adv-1", money.Dollar), slot}
+		if err := l.CloseSlots(context.Background(), batch); !errors.Is(err, store.ErrInvalidSlot) {
+			t.Errorf("%s: %v, want ErrInvalidSlot", name, err)
+		}
+	}
+	if _, err := Settle(l, "good"); !errors.Is(err, store.ErrUnknownSlot) {
+		t.Fatalf("the good slot of a refused batch: %v, want ErrUnknownSlot", err)
+	}
+	if r := CleanAudit(t, l); r.Slots != 0 {
+		t.Fatalf("%d slots recorded from refused batches", r.Slots)
 	}
 }
