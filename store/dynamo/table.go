@@ -26,25 +26,30 @@ const (
 // ErrNoTable: the bid table does not exist and was not to be created.
 var ErrNoTable = errors.New("dynamo: no bid table")
 
-// EnsureTable checks the bid table exists. With create, a missing table is
-// created (on-demand billing), waited for until ACTIVE, and given its TTL;
-// without, it is an error naming the table.
+// EnsureTable checks the bid table exists and waits until it is ACTIVE (it may
+// be another process's new table). With create, a missing table is created
+// (on-demand billing), and the table's TTL is turned on if it is off, as when
+// the process that created it stopped before doing so; without, a missing
+// table is an error naming it.
 func EnsureTable(ctx context.Context, api API, table string, create bool, log *slog.Logger) error {
-	_, err := api.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)})
+	out, err := api.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)})
 	var missing *types.ResourceNotFoundException
 	switch {
 	case err == nil:
-		return nil
+		if !create && out.Table != nil && out.Table.TableStatus == types.TableStatusActive {
+			return nil
+		}
 	case !errors.As(err, &missing):
 		return fmt.Errorf("looking up bid table %s: %w", table, err)
 	case !create:
 		return fmt.Errorf("%w: table %s does not exist (create it with --ddb-create-table)",
 			ErrNoTable, table)
-	}
-	if _, err := api.CreateTable(ctx, schema.BidTable(table)); err != nil {
-		var inUse *types.ResourceInUseException
-		if !errors.As(err, &inUse) { // another process creating it is fine
-			return fmt.Errorf("creating bid table %s: %w", table, err)
+	default:
+		if _, err := api.CreateTable(ctx, schema.BidTable(table)); err != nil {
+			var inUse *types.ResourceInUseException
+			if !errors.As(err, &inUse) { // another process creating it is fine
+				return fmt.Errorf("creating bid table %s: %w", table, err)
+			}
 		}
 	}
 	waiter := dynamodb.NewTableExistsWaiter(api, func(o *dynamodb.TableExistsWaiterOptions) {
@@ -53,6 +58,9 @@ func EnsureTable(ctx context.Context, api API, table string, create bool, log *s
 	if err := waiter.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)},
 		tableActiveWait); err != nil {
 		return fmt.Errorf("waiting for bid table %s to become ACTIVE: %w", table, err)
+	}
+	if !create {
+		return nil
 	}
 	return ensureTTL(ctx, api, table, log)
 }
