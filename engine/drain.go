@@ -9,10 +9,8 @@ import (
 
 // drain waits until every slot of the run is finished with, re-queuing this
 // run's unsettled slots at once rather than after the grace period. It gives up
-// at the drain timeout and says whether it got there.
+// when ctx (the run's wind-down) ends and says whether it got there.
 func (e *Engine) drain(ctx context.Context) bool {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.DrainTimeout)
-	defer cancel()
 	for {
 		if !e.quiet(ctx) {
 			e.log.Warn("drain timed out", "outstanding", e.outstanding.Load())

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/quantedge/qex/internal/pause"
 	"github.com/quantedge/qex/store"
 )
 
@@ -139,15 +140,19 @@ func (e *Engine) run(ctx context.Context, feed feeder) (Report, error) {
 	if err := e.recordRun(ctx, started, time.Time{}, nil); err != nil {
 		return Report{}, err
 	}
-	p := e.startStages(context.WithoutCancel(ctx))
+	fedCh := make(chan struct{})
+	wind, endWind := e.windDown(ctx, fedCh)
+	defer endWind()
+	p := e.startStages(wind, context.WithoutCancel(ctx))
 	e.setState(StateRunning)
 	e.log.Info("run started", "run", e.runID, "seed", e.cfg.Seed)
 	feedErr := feed(ctx, p.ctx)
 	fed := time.Now()
+	close(fedCh)
 
 	e.setState(StateDraining)
 	e.book.advance(farFuture)
-	drained := e.drain(ctx)
+	drained := e.drain(wind)
 	e.stop(p)
 	e.setState(StateStopped)
 
@@ -164,6 +169,26 @@ func (e *Engine) run(ctx context.Context, feed feeder) (Report, error) {
 	return report, feedErr
 }
 
+// windDown is the context a run's stages live on: it ends DrainTimeout after
+// the run is told to stop (ctx ends) or its traffic runs out (fed closes),
+// whichever is first. Handing over the last batches and draining share that
+// time, so a stalled store cannot hold the run past it.
+func (e *Engine) windDown(ctx context.Context, fed <-chan struct{}) (context.Context,
+	context.CancelFunc) {
+	wind, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-fed:
+		case <-wind.Done():
+			return
+		}
+		_ = pause.For(wind, e.cfg.DrainTimeout) // ended by the timeout or by endWind
+		cancel()
+	}()
+	return wind, cancel
+}
+
 // pipeline is the running stages and how to stop them.
 type pipeline struct {
 	ctx                context.Context // the stages', for feeders to hand work over on
@@ -171,12 +196,13 @@ type pipeline struct {
 	stages, writer     sync.WaitGroup
 }
 
-// startStages starts every stage; the conflict writer gets a context of its own,
-// so that it outlives the settlers whose events it writes.
-func (e *Engine) startStages(parent context.Context) *pipeline {
+// startStages starts every stage on a context of stages; the conflict writer
+// gets one of its own on writer, so that it outlives the settlers whose events
+// it writes.
+func (e *Engine) startStages(stages, writer context.Context) *pipeline {
 	p := &pipeline{}
-	p.ctx, p.cancel = context.WithCancel(parent)
-	writerCtx, stopWriter := context.WithCancel(parent)
+	p.ctx, p.cancel = context.WithCancel(stages)
+	writerCtx, stopWriter := context.WithCancel(writer)
 	p.stopWriter = stopWriter
 	for range e.cfg.IngestWorkers {
 		p.stages.Go(func() { e.ingest(p.ctx) })

@@ -116,3 +116,55 @@ func TestStopWithQueuedRacers(t *testing.T) {
 			r.Snapshot.ConflictsDropped)
 	}
 }
+
+// stalledBids is a bid store whose writes never finish until their context ends.
+type stalledBids struct {
+	*memory.BidStore
+	stalled atomic.Int64
+}
+
+func (s *stalledBids) PutBids(ctx context.Context, _ []store.Bid) error {
+	s.stalled.Add(1)
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// TestStalledBidStoreCannotHoldTheRun: with every write to the bid store
+// hanging, a run told to stop still returns once the drain timeout has passed,
+// undrained, with the stalled writes given up.
+func TestStalledBidStoreCannotHoldTheRun(t *testing.T) {
+	cfg := testConfig()
+	cfg.DrainTimeout = 200 * time.Millisecond
+	for i := range cfg.Regions {
+		cfg.Regions[i].Rate = 50_000 // enough batches to fill the ingest queue
+	}
+	bids := &stalledBids{BidStore: memory.NewBidStore(memory.BidOptions{})}
+	defer bids.Close()
+	e, err := New(cfg, bids, memory.NewLedger(memory.LedgerOptions{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	type result struct {
+		r   Report
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		r, err := e.Run(ctx)
+		done <- result{r, err}
+	}()
+	select {
+	case res := <-done:
+		if res.err != nil {
+			t.Fatal(res.err)
+		}
+		if res.r.Drained || bids.stalled.Load() == 0 || res.r.Snapshot.Ingested != 0 {
+			t.Fatalf("drained %t, %d writes stalled, %d bids ingested: want an undrained run "+
+				"that wrote nothing", res.r.Drained, bids.stalled.Load(), res.r.Snapshot.Ingested)
+		}
+	case <-time.After(time.Minute): // far past the 0.5 s the run may take
+		t.Fatal("Run never returned with its bid store stalled")
+	}
+}
