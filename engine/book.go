@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/quantedge/qex/money"
+	"github.com/quantedge/qex/store"
 )
 
 // openSlot is an ad slot whose auction has not been evaluated yet.
@@ -22,6 +23,12 @@ type openSlot struct {
 	dueAt time.Time
 	// replayed slots come from recorded traffic: their close times are history.
 	replayed bool
+	// retryAt: a slot that could not be closed waits until then (wall clock).
+	retryAt time.Time
+	// evaluated is the auction's outcome once it has run, so that a slot the
+	// ledger did not take is recorded again as it was evaluated, without
+	// reading its bids again (they may have expired meanwhile).
+	evaluated *store.Slot
 	// unstored counts the slot's bids made but not yet done with by the bid
 	// store. The slot is evaluated only once it is zero, so no bid is missed.
 	unstored atomic.Int64
@@ -51,9 +58,9 @@ func (b *slotBook) advance(t time.Time) {
 	b.mu.Unlock()
 }
 
-// takeReady removes and returns the slots that are due by the watermark and whose
-// bids are all stored.
-func (b *slotBook) takeReady() []*openSlot {
+// takeReady removes and returns the slots that are due by the watermark, whose
+// bids are all stored, and that are not waiting to be retried after now.
+func (b *slotBook) takeReady(now time.Time) []*openSlot {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var ready []*openSlot
@@ -63,7 +70,7 @@ func (b *slotBook) takeReady() []*openSlot {
 			kept = append(kept, b.slots[i:]...)
 			break
 		}
-		if s.unstored.Load() == 0 {
+		if s.unstored.Load() == 0 && !s.retryAt.After(now) {
 			ready = append(ready, s)
 			continue
 		}
@@ -74,13 +81,14 @@ func (b *slotBook) takeReady() []*openSlot {
 	return ready
 }
 
-// retry puts back slots that could not be closed, due again at the given time.
+// retry puts back slots that could not be closed, to be taken again no sooner
+// than at.
 func (b *slotBook) retry(slots []*openSlot, at time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, s := range slots {
-		s.dueAt = at
-		i := sort.Search(len(b.slots), func(i int) bool { return b.slots[i].dueAt.After(at) })
+		s.retryAt = at
+		i := sort.Search(len(b.slots), func(i int) bool { return b.slots[i].dueAt.After(s.dueAt) })
 		b.slots = slices.Insert(b.slots, i, s)
 	}
 }

@@ -30,7 +30,7 @@ func (e *Engine) closeLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if ready := e.book.takeReady(); len(ready) > 0 {
+			if ready := e.book.takeReady(time.Now()); len(ready) > 0 {
 				e.closeSlots(ctx, ready)
 			}
 		}
@@ -49,8 +49,9 @@ type closing struct {
 
 // closeSlots runs the auctions of ready slots, records them closed in one ledger
 // call, and hands the sold ones to the settlers. A slot whose bids cannot be read,
-// or a batch the ledger does not take, goes back to the book to be tried again:
-// a failing store delays a slot, never loses it.
+// or a batch the ledger does not take, goes back to the book to be tried again
+// after closeRetryDelay, keeping any outcome it was evaluated to: a failing
+// store delays a slot, never loses it or changes its winner.
 func (e *Engine) closeSlots(ctx context.Context, ready []*openSlot) {
 	closed, unread, err := e.evaluate(ctx, ready)
 	if len(unread) > 0 {
@@ -81,6 +82,10 @@ func (e *Engine) evaluate(ctx context.Context, ready []*openSlot) ([]closing, []
 	sem := make(chan struct{}, evaluators)
 	var wg sync.WaitGroup
 	for i, s := range ready {
+		if s.evaluated != nil {
+			out[i] = closing{open: s, slot: *s.evaluated}
+			continue
+		}
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
@@ -99,8 +104,9 @@ func (e *Engine) evaluate(ctx context.Context, ready []*openSlot) ([]closing, []
 			case closeAt.After(now):
 				closeAt, closedAt = now, now // the run ended first: the auction closes now
 			}
-			out[i] = closing{open: s, slot: e.closedSlot(s, closedAt,
-				Evaluate(auction, s.floor, closeAt, bids))}
+			slot := e.closedSlot(s, closedAt, Evaluate(auction, s.floor, closeAt, bids))
+			s.evaluated = &slot
+			out[i] = closing{open: s, slot: slot}
 		})
 	}
 	wg.Wait()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -166,5 +167,100 @@ func TestStalledBidStoreCannotHoldTheRun(t *testing.T) {
 		}
 	case <-time.After(time.Minute): // far past the 0.5 s the run may take
 		t.Fatal("Run never returned with its bid store stalled")
+	}
+}
+
+// clock is a test clock that moves only when told.
+type clock struct{ now atomic.Int64 }
+
+func (c *clock) Now() time.Time           { return time.Unix(0, c.now.Load()) }
+func (c *clock) advance(by time.Duration) { c.now.Add(int64(by)) }
+
+// countingBids counts the reads of each slot's bids.
+type countingBids struct {
+	*memory.BidStore
+	mu    sync.Mutex
+	reads map[string]int
+}
+
+func (c *countingBids) SlotBids(ctx context.Context, slotID string) ([]store.Bid, error) {
+	c.mu.Lock()
+	c.reads[slotID]++
+	c.mu.Unlock()
+	return c.BidStore.SlotBids(ctx, slotID)
+}
+
+// outagePastTheTTL refuses closed slots for its first refusals calls, moving
+// the bid store's clock past the bids' TTL at the first, and notes when each
+// slot was offered.
+type outagePastTheTTL struct {
+	*memory.Ledger
+	clock    *clock
+	ttl      time.Duration
+	mu       sync.Mutex
+	refusals int
+	offered  map[string][]time.Time
+}
+
+func (o *outagePastTheTTL) CloseSlots(ctx context.Context, slots []store.Slot) error {
+	o.mu.Lock()
+	for _, s := range slots {
+		o.offered[s.ID] = append(o.offered[s.ID], time.Now())
+	}
+	refuse := o.refusals > 0
+	if refuse {
+		o.refusals--
+		o.clock.advance(2 * o.ttl)
+	}
+	o.mu.Unlock()
+	if refuse {
+		return errThrottled
+	}
+	return o.Ledger.CloseSlots(ctx, slots)
+}
+
+// TestLedgerOutageOutlastingTheBids: the ledger refuses closed slots until
+// their bids have expired. Each slot's bids are read once, its outcome is kept
+// and recorded when the ledger takes it (every slot settles, none turns unsold
+// for want of bids), and refused slots wait the retry delay between offers.
+func TestLedgerOutageOutlastingTheBids(t *testing.T) {
+	const slots, ttl = 50, time.Minute
+	clk := &clock{}
+	clk.now.Store(time.Now().UnixNano())
+	bids := &countingBids{reads: map[string]int{},
+		BidStore: memory.NewBidStore(memory.BidOptions{TTL: ttl, Now: clk.Now})}
+	ledger := &outagePastTheTTL{Ledger: memory.NewLedger(memory.LedgerOptions{}), clock: clk,
+		ttl: ttl, refusals: 3, offered: map[string][]time.Time{}}
+	traffic := syntheticTraffic(slots, 10)
+	for a := range traffic.Advertisers {
+		traffic.Advertisers[a] = 1000 * money.Dollar
+	}
+	r, got := replay(t, testConfig(), bids, ledger, traffic)
+	if !r.OK() || r.Audit.Settled != slots || r.Snapshot.CloseErrors == 0 {
+		t.Fatalf("settled %d of %d, %d close errors:\n%s", r.Audit.Settled, slots,
+			r.Snapshot.CloseErrors, r.Audit)
+	}
+	for _, os := range got.bySlot {
+		if s := os[0].Slot; s.Status != store.SlotSettled {
+			t.Fatalf("slot %s %s (%s), want settled", s.ID, s.Status, s.Reason)
+		}
+	}
+	for id, n := range bids.reads {
+		if n != 1 {
+			t.Fatalf("slot %s's bids read %d times, want once", id, n)
+		}
+	}
+	retried := 0
+	for id, times := range ledger.offered {
+		for i := 1; i < len(times); i++ {
+			retried++
+			if gap := times[i].Sub(times[i-1]); gap < closeRetryDelay {
+				t.Fatalf("slot %s offered again after %s, before the retry delay %s", id, gap,
+					closeRetryDelay)
+			}
+		}
+	}
+	if retried == 0 {
+		t.Fatal("no slot was offered twice: the outage was not exercised")
 	}
 }
