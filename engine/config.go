@@ -52,6 +52,12 @@ const (
 	MaxContention            = 64
 	MaxSlotsPerSecond        = 100_000.0
 	MaxAccounts              = 100_000 // of each kind
+	// MaxPrice bounds a bid, a floor and a region's median price.
+	MaxPrice = 1_000_000 * money.Dollar
+	// MaxBudget bounds an advertiser's budget: MaxAccounts advertisers at
+	// MaxBudget each still sum within int64 micros, so no balance or total
+	// can overflow.
+	MaxBudget = 10_000_000 * money.Dollar
 )
 
 // Config is everything a run starts with. Run control changes some of it while the
@@ -129,20 +135,22 @@ func (c Config) Validate() error {
 		seen[r.Name] = true
 		check(r.Rate >= 0 && r.Rate <= MaxRegionRate,
 			"region %s: rate %g is outside [0, %g] bids/s", r.Name, r.Rate, MaxRegionRate)
-		check(r.MedianPrice > 0, "region %s: median price must be positive", r.Name)
+		check(r.MedianPrice > 0 && r.MedianPrice <= MaxPrice,
+			"region %s: median price %s is outside (0, %s]", r.Name, r.MedianPrice, MaxPrice)
 		check(r.PriceSpread >= 0, "region %s: price spread must not be negative", r.Name)
 	}
 	check(c.SlotRate > 0 && c.SlotRate <= MaxSlotsPerSecond,
 		"slot rate must be in (0, %g] slots/s, got %g", MaxSlotsPerSecond, c.SlotRate)
 	check(c.SlotWindow > 0, "slot window must be positive, got %s", c.SlotWindow)
-	check(c.FloorMin >= 0 && c.FloorMax >= c.FloorMin,
-		"floor range [%s, %s] is empty or negative", c.FloorMin, c.FloorMax)
+	check(c.FloorMin >= 0 && c.FloorMax >= c.FloorMin && c.FloorMax <= MaxPrice,
+		"floor range [%s, %s] is empty, negative or above %s", c.FloorMin, c.FloorMax, MaxPrice)
 	check(c.Advertisers > 0 && c.Advertisers <= MaxAccounts,
 		"advertisers must be in [1, %d], got %d", MaxAccounts, c.Advertisers)
 	check(c.Publishers > 0 && c.Publishers <= MaxAccounts,
 		"publishers must be in [1, %d], got %d", MaxAccounts, c.Publishers)
-	check(c.BudgetMin > 0 && c.BudgetMax >= c.BudgetMin,
-		"budget range [%s, %s] is empty or not positive", c.BudgetMin, c.BudgetMax)
+	check(c.BudgetMin > 0 && c.BudgetMax >= c.BudgetMin && c.BudgetMax <= MaxBudget,
+		"budget range [%s, %s] is empty, not positive or above %s", c.BudgetMin, c.BudgetMax,
+		MaxBudget)
 	_, err := ParseAuctionType(string(c.Auction))
 	check(err == nil, "%v", err)
 	check(c.Workers >= 1 && c.Workers <= MaxWorkers,

@@ -218,9 +218,9 @@ func exponential(rng *rand.Rand, rate float64) time.Duration {
 	return max(time.Duration(gap), 1)
 }
 
-// price draws a log-normal price, rounded to the cent, at least one cent.
+// price draws a log-normal price, rounded to the cent, from one cent to MaxPrice.
 func (g *generator) price(r Region) money.Micros {
-	p := float64(r.MedianPrice) * math.Exp(r.PriceSpread*g.rng.NormFloat64())
+	p := min(float64(r.MedianPrice)*math.Exp(r.PriceSpread*g.rng.NormFloat64()), float64(MaxPrice))
 	cents := money.Micros(math.Round(p / float64(money.Cent)))
 	return max(cents*money.Cent, minPrice)
 }

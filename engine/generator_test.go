@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quantedge/qex/money"
 	"github.com/quantedge/qex/store"
 )
 
@@ -108,7 +109,7 @@ func TestSlotsDependOnSeedOnly(t *testing.T) {
 	}
 }
 
-func TestSeedAccountsConserve(t *testing.T) {
+func TestSeedAccountsWithinTheConfig(t *testing.T) {
 	cfg := testConfig()
 	accounts := seedAccounts(cfg)
 	if len(accounts) != cfg.Advertisers+cfg.Publishers {
@@ -124,6 +125,39 @@ func TestSeedAccountsConserve(t *testing.T) {
 			if a.Initial != 0 {
 				t.Errorf("publisher %s starts with %s", a.ID, a.Initial)
 			}
+		}
+	}
+}
+
+// TestMoneyBoundsCannotOverflow: the largest configuration the bounds allow,
+// every advertiser at MaxBudget, seeds a total that int64 micros hold, and the
+// validation refuses anything past the bounds.
+func TestMoneyBoundsCannotOverflow(t *testing.T) {
+	cfg := testConfig()
+	cfg.Advertisers, cfg.BudgetMin, cfg.BudgetMax = MaxAccounts, MaxBudget, MaxBudget
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	var total money.Micros
+	for _, a := range seedAccounts(cfg) {
+		if total+a.Initial < total {
+			t.Fatalf("the seeded total overflows at %s", a.ID)
+		}
+		total += a.Initial
+	}
+	if total != MaxAccounts*MaxBudget {
+		t.Fatalf("seeded %s, want %s", total, MaxAccounts*MaxBudget)
+	}
+	past := map[string]func(*Config){
+		"budget":       func(c *Config) { c.BudgetMax = MaxBudget + 1 },
+		"floor":        func(c *Config) { c.FloorMax = MaxPrice + 1 },
+		"median price": func(c *Config) { c.Regions[0].MedianPrice = MaxPrice + 1 },
+	}
+	for name, spoil := range past {
+		c := testConfig()
+		spoil(&c)
+		if err := c.Validate(); err == nil {
+			t.Errorf("%s past its bound was accepted", name)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -14,6 +15,9 @@ import (
 // passes). The configuration's regions should include the traffic's (see
 // Traffic.Regions) for per-region counts.
 func (e *Engine) Replay(ctx context.Context, t *Traffic) (Report, error) {
+	if err := t.Check(); err != nil {
+		return Report{}, fmt.Errorf("traffic to replay: %w", err)
+	}
 	if err := e.ledger.SeedAccounts(ctx, t.accounts()); err != nil {
 		return Report{}, err
 	}

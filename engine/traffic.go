@@ -42,6 +42,50 @@ type TrafficSlot struct {
 	Close     time.Time
 }
 
+// Check reports the first way the traffic breaks what Replay relies on: every
+// slot listed once with an id and a publisher, every bid on a listed slot from
+// an advertiser and a region, amounts within MaxPrice and MaxBudget, and at
+// most MaxAccounts advertisers. Traffic from ReadTraffic always passes.
+func (t *Traffic) Check() error {
+	listed := make(map[string]bool, len(t.Slots))
+	for _, s := range t.Slots {
+		switch {
+		case s.ID == "" || s.Publisher == "":
+			return fmt.Errorf("slot %q: no id or no publisher", s.ID)
+		case listed[s.ID]:
+			return fmt.Errorf("slot %q is listed twice", s.ID)
+		case s.Floor < 0 || s.Floor > MaxPrice:
+			return fmt.Errorf("slot %q: floor %s is outside [0, %s]", s.ID, s.Floor, MaxPrice)
+		}
+		listed[s.ID] = true
+	}
+	for _, b := range t.Bids {
+		switch {
+		case !listed[b.SlotID]:
+			return fmt.Errorf("bid %q is on slot %q, which is not listed", b.ID, b.SlotID)
+		case b.Advertiser == "" || b.Region == "":
+			return fmt.Errorf("bid %q: no advertiser or no region", b.ID)
+		case b.Price <= 0 || b.Price > MaxPrice:
+			return fmt.Errorf("bid %q: price %s is outside (0, %s]", b.ID, b.Price, MaxPrice)
+		}
+	}
+	for id, budget := range t.Advertisers {
+		if budget < 0 || budget > MaxBudget {
+			return fmt.Errorf("advertiser %q: budget %s is outside [0, %s]", id, budget, MaxBudget)
+		}
+	}
+	advertisers := 0
+	for _, a := range t.accounts() {
+		if a.Kind == store.Advertiser {
+			advertisers++
+		}
+	}
+	if advertisers > MaxAccounts {
+		return fmt.Errorf("%d advertisers, more than %d", advertisers, MaxAccounts)
+	}
+	return nil
+}
+
 // DefaultReplayBudget is the budget of an advertiser the traffic does not declare.
 const DefaultReplayBudget = 1_000_000 * money.Dollar
 
@@ -108,6 +152,9 @@ func ReadTraffic(r io.Reader) (*Traffic, error) {
 		return nil, &TrafficError{Line: p.line + 1, Err: err}
 	}
 	if err := p.checkSlots(); err != nil {
+		return nil, err
+	}
+	if err := p.t.Check(); err != nil { // what no one line shows: the advertisers' count
 		return nil, err
 	}
 	return p.t, nil
@@ -187,7 +234,8 @@ func (p *trafficParser) forbid(kind string, fields map[string]*string) error {
 	return nil
 }
 
-func (p *trafficParser) amount(field string, v *string, positive bool) (money.Micros, error) {
+func (p *trafficParser) amount(field string, v *string, positive bool,
+	most money.Micros) (money.Micros, error) {
 	text, err := p.required(field, v)
 	if err != nil {
 		return 0, err
@@ -200,6 +248,8 @@ func (p *trafficParser) amount(field string, v *string, positive bool) (money.Mi
 		return 0, p.fail(field, "%s is negative", text)
 	case positive && m == 0:
 		return 0, p.fail(field, "must be more than zero")
+	case m > most:
+		return 0, p.fail(field, "%s is above the most allowed, %s", text, most)
 	}
 	return m, nil
 }

@@ -21,7 +21,7 @@ func (p *trafficParser) slot(l trafficLine) error {
 	if s.Publisher, err = p.required("publisher", l.Publisher); err != nil {
 		return err
 	}
-	if s.Floor, err = p.amount("floor", l.Floor, false); err != nil {
+	if s.Floor, err = p.amount("floor", l.Floor, false, MaxPrice); err != nil {
 		return err
 	}
 	if s.Close, err = p.time("close", l.Close); err != nil {
@@ -54,7 +54,7 @@ func (p *trafficParser) bid(l trafficLine) error {
 	if b.Advertiser, err = p.required("advertiser", l.Advertiser); err != nil {
 		return err
 	}
-	if b.Price, err = p.amount("price", l.Price, true); err != nil {
+	if b.Price, err = p.amount("price", l.Price, true, MaxPrice); err != nil {
 		return err
 	}
 	if b.Arrival, err = p.time("arrival", l.Arrival); err != nil {
@@ -79,7 +79,7 @@ func (p *trafficParser) advertiser(l trafficLine) error {
 	if first, dup := p.advLines[id]; dup {
 		return p.fail("id", "advertiser %q is already declared on line %d", id, first)
 	}
-	budget, err := p.amount("budget", l.Budget, false)
+	budget, err := p.amount("budget", l.Budget, false, MaxBudget)
 	if err != nil {
 		return err
 	}

@@ -1,11 +1,13 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/quantedge/qex/money"
+	"github.com/quantedge/qex/store/memory"
 )
 
 const goodTraffic = `{"type":"slot","id":"s1","publisher":"pub-1","floor":"0.85",` +
@@ -86,6 +88,12 @@ func TestReadTrafficErrors(t *testing.T) {
 		{"field of another type", `{"type":"advertiser","id":"a","budget":"1","price":"2"}`,
 			1, "price", "not a field of advertiser lines"},
 		{"two values", slot + " " + slot, 1, "", "unexpected text"},
+		{"price above the most", slot + "\n" + bid(okBid+`,"price":"1000000.000001"`), 2, "price",
+			"above the most allowed, 1000000.00"},
+		{"floor above the most", `{"type":"slot","id":"s","publisher":"p","floor":"2000000",` +
+			`"close":"2026-01-01T00:00:01Z"}`, 1, "floor", "above the most allowed"},
+		{"budget above the most", `{"type":"advertiser","id":"a","budget":"10000000.01"}`, 1,
+			"budget", "above the most allowed, 10000000.00"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,5 +110,41 @@ func TestReadTrafficErrors(t *testing.T) {
 					err, te.Line, te.Field, tt.line, tt.field, tt.says)
 			}
 		})
+	}
+}
+
+// TestReplayChecksTraffic: traffic built in code is checked as a file is, so
+// a bid on an unlisted slot, a slot listed twice or an amount past the bounds
+// is an error before anything runs, not a panic or a slot closed twice.
+func TestReplayChecksTraffic(t *testing.T) {
+	tests := map[string]func(*Traffic){
+		"bid on an unlisted slot": func(tr *Traffic) { tr.Bids[0].SlotID = "nope" },
+		"slot listed twice":       func(tr *Traffic) { tr.Slots = append(tr.Slots, tr.Slots[0]) },
+		"price past the bound":    func(tr *Traffic) { tr.Bids[0].Price = MaxPrice + 1 },
+		"negative floor":          func(tr *Traffic) { tr.Slots[0].Floor = -1 },
+		"budget past the bound":   func(tr *Traffic) { tr.Advertisers["adv-0"] = MaxBudget + 1 },
+		"bid without advertiser":  func(tr *Traffic) { tr.Bids[0].Advertiser = "" },
+	}
+	for name, spoil := range tests {
+		t.Run(name, func(t *testing.T) {
+			traffic := syntheticTraffic(3, 2)
+			spoil(traffic)
+			ledger := memory.NewLedger(memory.LedgerOptions{})
+			bids := memory.NewBidStore(memory.BidOptions{})
+			defer bids.Close()
+			e, err := New(testConfig(), bids, ledger)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.Replay(context.Background(), traffic); err == nil {
+				t.Fatal("replayed traffic that breaks the rules")
+			}
+			if r, err := ledger.Audit(context.Background()); err != nil || r.Slots != 0 {
+				t.Fatalf("%d slots recorded (%v), want none", r.Slots, err)
+			}
+		})
+	}
+	if err := syntheticTraffic(3, 2).Check(); err != nil {
+		t.Fatalf("good traffic refused: %v", err)
 	}
 }

@@ -212,6 +212,8 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"--slot-rate", "1e9"}, nil, "slot rate must be in"},
 		{[]string{"--advertisers", "1000000"}, nil, "advertisers must be in"},
 		{[]string{"--contention", "65"}, nil, "contention must be in"},
+		{[]string{"--budget-max", "20000000"}, nil, "above 10000000.00"},
+		{[]string{"--floor-max", "2000000"}, nil, "above 1000000.00"},
 		{[]string{"--ledger", "oracle"}, nil, `--ledger "oracle": want memory, postgres or dsql`},
 		{[]string{"--ledger", "dsql"}, nil, "--ledger dsql needs --dsql-endpoint"},
 		{[]string{"--bid-ttl", "500ms"}, nil, "must outlast --slot-window"},
