@@ -16,7 +16,7 @@ func (e *Engine) drain(ctx context.Context) bool {
 			e.log.Warn("drain timed out", "outstanding", e.outstanding.Load())
 			return false
 		}
-		n, err := e.reconcile(ctx, store.PendingFilter{ClosedBefore: farFuture, RunID: e.runID})
+		n, err := e.reconcile(ctx, e.pendingOfRun())
 		if err != nil {
 			e.tel.fail(err)
 			e.log.Error("reconciling while draining", "err", err)
@@ -42,19 +42,7 @@ func (e *Engine) quiet(ctx context.Context) bool {
 	return true
 }
 
-// emitUnsettled reports, as outcomes, the run's slots still awaiting settlement
-// when it ended.
-func (e *Engine) emitUnsettled(ctx context.Context) {
-	if e.onOutcome == nil {
-		return
-	}
-	pending, err := e.ledger.PendingSlots(ctx, store.PendingFilter{ClosedBefore: farFuture,
-		RunID: e.runID})
-	if err != nil {
-		e.log.Error("listing unsettled slots", "err", err)
-		return
-	}
-	for _, s := range pending {
-		e.onOutcome(SlotOutcome{Slot: s})
-	}
+// pendingOfRun selects every slot this run closed that awaits settlement.
+func (e *Engine) pendingOfRun() store.PendingFilter {
+	return store.PendingFilter{ClosedBefore: farFuture, RunID: e.runID}
 }

@@ -161,7 +161,6 @@ func (e *Engine) run(ctx context.Context, feed feeder) (Report, error) {
 	if err != nil {
 		return report, err
 	}
-	e.emitUnsettled(end)
 	if err := e.recordRun(end, started, time.Now(), &report); err != nil {
 		e.log.Error("recording the run", "err", err)
 	}
@@ -261,20 +260,13 @@ func (e *Engine) generateStep(stages context.Context, g *generator, now time.Tim
 		return 0
 	}
 	made := 0
-	batch := e.newBatch()
+	batches := e.newBatcher(stages)
 	g.step(now, e.SlotRate(), e.regionDials(), e.openSlot, func(b store.Bid, s *openSlot) {
 		made++
 		s.unstored.Add(1)
-		e.tel.region(b.Region).bids.Add(1)
-		batch.add(b, s)
-		if batch.full(e.cfg.BatchSize) {
-			e.sendBatch(stages, batch)
-			batch = e.newBatch()
-		}
+		batches.add(b, s)
 	})
-	if len(batch.bids) > 0 {
-		e.sendBatch(stages, batch)
-	}
+	batches.flush()
 	e.book.advance(now)
 	return made
 }

@@ -15,19 +15,41 @@ type ingestBatch struct {
 	slots []*openSlot
 }
 
-func (e *Engine) newBatch() ingestBatch {
-	return ingestBatch{
-		bids:  make([]store.Bid, 0, e.cfg.BatchSize),
-		slots: make([]*openSlot, 0, e.cfg.BatchSize),
+// batcher counts bids by region and queues them for the ingest workers, on
+// ctx, in batches of the configured size.
+type batcher struct {
+	e     *Engine
+	ctx   context.Context
+	batch ingestBatch
+}
+
+func (e *Engine) newBatcher(ctx context.Context) *batcher {
+	return &batcher{e: e, ctx: ctx}
+}
+
+// add puts a bid of the open slot s in the batch, and queues the batch when full.
+func (b *batcher) add(bid store.Bid, s *openSlot) {
+	if rc := b.e.tel.region(bid.Region); rc != nil {
+		rc.bids.Add(1)
+	}
+	if b.batch.bids == nil {
+		size := b.e.cfg.BatchSize
+		b.batch = ingestBatch{bids: make([]store.Bid, 0, size), slots: make([]*openSlot, 0, size)}
+	}
+	b.batch.bids = append(b.batch.bids, bid)
+	b.batch.slots = append(b.batch.slots, s)
+	if len(b.batch.bids) >= b.e.cfg.BatchSize {
+		b.flush()
 	}
 }
 
-func (b *ingestBatch) add(bid store.Bid, s *openSlot) {
-	b.bids = append(b.bids, bid)
-	b.slots = append(b.slots, s)
+// flush queues what the batch holds.
+func (b *batcher) flush() {
+	if len(b.batch.bids) > 0 {
+		b.e.sendBatch(b.ctx, b.batch)
+	}
+	b.batch = ingestBatch{}
 }
-
-func (b *ingestBatch) full(size int) bool { return len(b.bids) >= size }
 
 // done tells each bid's slot that the bid store is done with it, stored or not.
 func (b *ingestBatch) done() {

@@ -38,24 +38,15 @@ func (e *Engine) feed(ctx, stages context.Context, t *Traffic) error {
 	for _, ts := range t.Slots {
 		e.openSlot(slots[ts.ID])
 	}
-	batch := e.newBatch()
+	batches := e.newBatcher(stages)
 	for i, b := range t.Bids {
 		if ctx.Err() != nil {
 			e.dropBids(t.Bids[i:], slots)
 			break
 		}
-		if rc := e.tel.region(b.Region); rc != nil {
-			rc.bids.Add(1)
-		}
-		batch.add(b, slots[b.SlotID])
-		if batch.full(e.cfg.BatchSize) {
-			e.sendBatch(stages, batch)
-			batch = e.newBatch()
-		}
+		batches.add(b, slots[b.SlotID])
 	}
-	if len(batch.bids) > 0 {
-		e.sendBatch(stages, batch)
-	}
+	batches.flush()
 	return ctx.Err()
 }
 

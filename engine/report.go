@@ -28,19 +28,25 @@ type Report struct {
 // ledger, money conserved, and none of the run's winners left unsettled.
 func (r Report) OK() bool { return r.Audit.OK() && r.Unsettled == 0 }
 
+// report audits the ledger and reports the run, and reports each of the run's
+// slots still awaiting settlement as an outcome.
 func (e *Engine) report(ctx context.Context, traffic, drain time.Duration, drained bool) (
 	Report, error) {
 	audit, err := e.ledger.Audit(ctx)
 	if err != nil {
 		return Report{}, fmt.Errorf("auditing the ledger: %w", err)
 	}
-	pending, err := e.ledger.PendingSlots(ctx, store.PendingFilter{ClosedBefore: farFuture,
-		RunID: e.runID})
+	unsettled, err := e.ledger.PendingSlots(ctx, e.pendingOfRun())
 	if err != nil {
 		return Report{}, fmt.Errorf("listing unsettled slots: %w", err)
 	}
+	if e.onOutcome != nil {
+		for _, s := range unsettled {
+			e.onOutcome(SlotOutcome{Slot: s})
+		}
+	}
 	return Report{Snapshot: e.Snapshot(ctx), Audit: audit, Duration: traffic, Drain: drain,
-		Drained: drained, Unsettled: len(pending)}, nil
+		Drained: drained, Unsettled: len(unsettled)}, nil
 }
 
 // Summary is a report in the form the headless mode prints as JSON.
