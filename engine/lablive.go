@@ -49,7 +49,7 @@ func RunLiveLab(ctx context.Context, ledger store.Ledger, cfg LabConfig,
 		if err := ledger.CloseSlots(ctx, slots); err != nil {
 			return labRun{}, fmt.Errorf("closing the lab's slots: %w", err)
 		}
-		return race(ctx, ledger, cfg.policy(s), slots, rng)
+		return raceClients(ctx, ledger, cfg.policy(s), slots, rng)
 	}
 	// One point at a time: live runs share the ledger and must not overlap.
 	return sweepSerially(ctx, cfg, "live", progress, live)
@@ -69,8 +69,8 @@ func labSlots(prefix string, n int) []store.Slot {
 	return slots
 }
 
-// race starts one goroutine per slot at once and waits for all to settle.
-func race(ctx context.Context, ledger store.Ledger, p BackoffPolicy, slots []store.Slot,
+// raceClients starts one client per slot at once and waits for all to settle.
+func raceClients(ctx context.Context, ledger store.Ledger, p BackoffPolicy, slots []store.Slot,
 	rng *rand.Rand) (labRun, error) {
 	var attempts atomic.Int64
 	var wg sync.WaitGroup
