@@ -54,6 +54,21 @@ func (o *outcomes) add(so SlotOutcome) {
 	o.bySlot[so.Slot.ID] = append(o.bySlot[so.Slot.ID], so)
 }
 
+// checkOnce fails the test unless each of slots slots has exactly one outcome.
+func (o *outcomes) checkOnce(t *testing.T, slots int) {
+	t.Helper()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.bySlot) != slots {
+		t.Fatalf("outcomes for %d slots, want %d", len(o.bySlot), slots)
+	}
+	for id, os := range o.bySlot {
+		if len(os) != 1 {
+			t.Fatalf("slot %s reported %d times", id, len(os))
+		}
+	}
+}
+
 // runID is the run the outcomes came from, as their slots record it.
 func (o *outcomes) runID() string {
 	o.mu.Lock()
@@ -123,14 +138,7 @@ func checkRace(t *testing.T, r Report, got *outcomes, slots int) {
 	if s.SettleErrors != 0 {
 		t.Fatalf("%d settlement errors: %s", s.SettleErrors, s.LastError)
 	}
-	if len(got.bySlot) != slots {
-		t.Fatalf("outcomes for %d slots, want %d", len(got.bySlot), slots)
-	}
-	for id, os := range got.bySlot {
-		if len(os) != 1 {
-			t.Fatalf("slot %s reported %d times", id, len(os))
-		}
-	}
+	got.checkOnce(t, slots)
 }
 
 // checkRecorded fails the test unless the ledger recorded every conflict the
