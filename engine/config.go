@@ -52,6 +52,9 @@ const (
 	MaxContention            = 64
 	MaxSlotsPerSecond        = 100_000.0
 	MaxAccounts              = 100_000 // of each kind
+	// MinReconcileInterval keeps the reconciler from polling the ledger in a
+	// tight loop.
+	MinReconcileInterval = 10 * time.Millisecond
 	// MaxPrice bounds a bid, a floor and a region's median price.
 	MaxPrice = 1_000_000 * money.Dollar
 	// MaxBudget bounds an advertiser's budget: MaxAccounts advertisers at
@@ -139,8 +142,8 @@ func (c Config) Validate() error {
 			"region %s: median price %s is outside (0, %s]", r.Name, r.MedianPrice, MaxPrice)
 		check(r.PriceSpread >= 0, "region %s: price spread must not be negative", r.Name)
 	}
-	check(c.SlotRate > 0 && c.SlotRate <= MaxSlotsPerSecond,
-		"slot rate must be in (0, %g] slots/s, got %g", MaxSlotsPerSecond, c.SlotRate)
+	check(c.SlotRate >= minSlotRate && c.SlotRate <= MaxSlotsPerSecond,
+		"slot rate must be in [%g, %g] slots/s, got %g", minSlotRate, MaxSlotsPerSecond, c.SlotRate)
 	check(c.SlotWindow > 0, "slot window must be positive, got %s", c.SlotWindow)
 	check(c.FloorMin >= 0 && c.FloorMax >= c.FloorMin && c.FloorMax <= MaxPrice,
 		"floor range [%s, %s] is empty, negative or above %s", c.FloorMin, c.FloorMax, MaxPrice)
@@ -162,7 +165,8 @@ func (c Config) Validate() error {
 	}
 	check(c.IngestWorkers >= 1, "ingest workers must be at least 1, got %d", c.IngestWorkers)
 	check(c.BatchSize >= 1, "batch size must be at least 1, got %d", c.BatchSize)
-	check(c.ReconcileInterval > 0, "reconcile interval must be positive")
+	check(c.ReconcileInterval >= MinReconcileInterval, "reconcile interval must be at least %s, got %s",
+		MinReconcileInterval, c.ReconcileInterval)
 	check(c.ReconcileGrace >= 0, "reconcile grace must not be negative")
 	check(c.DrainTimeout >= 0, "drain timeout must not be negative")
 	return errors.Join(errs...)

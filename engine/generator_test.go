@@ -129,10 +129,10 @@ func TestSeedAccountsWithinTheConfig(t *testing.T) {
 	}
 }
 
-// TestMoneyBoundsCannotOverflow: the largest configuration the bounds allow,
-// every advertiser at MaxBudget, seeds a total that int64 micros hold, and the
-// validation refuses anything past the bounds.
-func TestMoneyBoundsCannotOverflow(t *testing.T) {
+// TestConfigBounds: the largest configuration the bounds allow, every
+// advertiser at MaxBudget, seeds a total that int64 micros hold, and the
+// validation refuses anything past the bounds, of money and of the loops' paces.
+func TestConfigBounds(t *testing.T) {
 	cfg := testConfig()
 	cfg.Advertisers, cfg.BudgetMin, cfg.BudgetMax = MaxAccounts, MaxBudget, MaxBudget
 	if err := cfg.Validate(); err != nil {
@@ -152,6 +152,10 @@ func TestMoneyBoundsCannotOverflow(t *testing.T) {
 		"budget":       func(c *Config) { c.BudgetMax = MaxBudget + 1 },
 		"floor":        func(c *Config) { c.FloorMax = MaxPrice + 1 },
 		"median price": func(c *Config) { c.Regions[0].MedianPrice = MaxPrice + 1 },
+		"reconcile interval": func(c *Config) {
+			c.ReconcileInterval = MinReconcileInterval - time.Nanosecond
+		},
+		"slot rate": func(c *Config) { c.SlotRate = minSlotRate / 2 },
 	}
 	for name, spoil := range past {
 		c := testConfig()
