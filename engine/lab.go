@@ -28,6 +28,11 @@ const (
 	DefaultLabDelay       = 10 * time.Millisecond
 	DefaultLabSpread      = 2 * time.Millisecond
 	labPercentile         = 0.99
+	// MaxLabClients bounds a point's clients: five times the published
+	// sweep's largest, and a live run's goroutines and connections.
+	MaxLabClients = 1000
+	// LabSimulated is the Measured of a simulated sweep.
+	LabSimulated = "simulated"
 )
 
 // DefaultLabClients are the contention levels swept.
@@ -64,8 +69,8 @@ func DefaultLabConfig() LabConfig {
 // Validate reports a sweep that cannot run.
 func (c LabConfig) Validate() error {
 	var errs []error
-	if len(c.Clients) == 0 || slices.Min(c.Clients) < 1 {
-		errs = append(errs, errors.New("the lab needs client counts of at least 1"))
+	if len(c.Clients) == 0 || slices.Min(c.Clients) < 1 || slices.Max(c.Clients) > MaxLabClients {
+		errs = append(errs, fmt.Errorf("the lab needs client counts in [1, %d]", MaxLabClients))
 	}
 	if c.Repetitions < 1 {
 		errs = append(errs, fmt.Errorf("repetitions must be at least 1, got %d", c.Repetitions))
@@ -101,7 +106,7 @@ type LabPoint struct {
 // count, in the configuration's order (client counts outer).
 type LabResult struct {
 	Config LabConfig
-	// Measured says where the runs happened: "simulated", or the ledger.
+	// Measured says where the runs happened: LabSimulated, or the ledger.
 	Measured string
 	Points   []LabPoint
 }
@@ -131,9 +136,9 @@ func RunLab(ctx context.Context, cfg LabConfig, progress func(done, total int)) 
 	if err := cfg.Validate(); err != nil {
 		return LabResult{}, err
 	}
-	return sweep(ctx, cfg, "simulated", progress, func(_ context.Context, s Strategy, n int,
+	return sweep(ctx, cfg, LabSimulated, progress, func(ctx context.Context, s Strategy, n int,
 		rng *rand.Rand) (labRun, error) {
-		return simulate(cfg.policy(s), n, cfg.Delay, cfg.Spread, rng), nil
+		return simulate(ctx, cfg.policy(s), n, cfg.Delay, cfg.Spread, rng)
 	})
 }
 

@@ -3,10 +3,14 @@ package engine
 import (
 	"bytes"
 	"context"
+	"errors"
+	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/quantedge/qex/store"
 	"github.com/quantedge/qex/store/memory"
 )
 
@@ -183,4 +187,66 @@ func TestLiveLabOnTheEmbeddedLedger(t *testing.T) {
 	}
 	t.Logf("live, 50 clients: full jitter %.1f attempts in %s, exponential %.1f in %s",
 		full.MeanAttempts, full.MeanCompletion, expo.MeanAttempts, expo.MeanCompletion)
+}
+
+// TestLabStopsWhenToldTo: a simulation looks at its context as it goes, and a
+// live run whose clients all stop for the context reports that once.
+func TestLabStopsWhenToldTo(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	cfg := DefaultLabConfig()
+	run, err := simulate(ctx, cfg.policy(StrategyNone), MaxLabClients, cfg.Delay, cfg.Spread,
+		rand.New(rand.NewPCG(1, 1)))
+	if !errors.Is(err, context.Canceled) || run.attempts != 0 {
+		t.Fatalf("simulated %d attempts, error %v: want it stopped", run.attempts, err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	ledger := &stopAfterClosing{cancel: cancel,
+		Ledger: memory.NewLedger(memory.LedgerOptions{CommitLatency: time.Millisecond})}
+	cfg.Clients, cfg.Repetitions = []int{50}, 1
+	_, err = RunLiveLab(ctx, ledger, cfg, nil)
+	if !errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("live run stopped with %q: want one context error", err)
+	}
+}
+
+// stopAfterClosing is a ledger that ends the run's context once the slots
+// are closed, so that every client starts on an ended context.
+type stopAfterClosing struct {
+	*memory.Ledger
+	cancel context.CancelFunc
+}
+
+func (s *stopAfterClosing) CloseSlots(ctx context.Context, slots []store.Slot) error {
+	defer s.cancel()
+	return s.Ledger.CloseSlots(ctx, slots)
+}
+
+// TestLabBoundsAndReports: client counts past MaxLabClients are refused, and a
+// live run's report does not claim the simulated network's delay.
+func TestLabBoundsAndReports(t *testing.T) {
+	cfg := DefaultLabConfig()
+	cfg.Clients = []int{10, MaxLabClients + 1}
+	if err := cfg.Validate(); err == nil {
+		t.Fatalf("%d clients accepted", MaxLabClients+1)
+	}
+	cfg = DefaultLabConfig()
+	for measured, wantDelay := range map[string]bool{LabSimulated: true, "live on memory": false} {
+		r := LabResult{Config: cfg, Measured: measured}
+		var text, doc bytes.Buffer
+		if err := r.Text(&text); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.JSON(&doc); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(text.String(), "network delay"); got != wantDelay {
+			t.Errorf("%s: text shows the network delay %t, want %t:\n%s", measured, got,
+				wantDelay, text.String())
+		}
+		if got := strings.Contains(doc.String(), "network_delay_ms"); got != wantDelay {
+			t.Errorf("%s: JSON has the network delay %t, want %t:\n%s", measured, got,
+				wantDelay, doc.String())
+		}
+	}
 }

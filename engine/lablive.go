@@ -91,6 +91,9 @@ func raceClients(ctx context.Context, ledger store.Ledger, p BackoffPolicy, slot
 	close(start)
 	wg.Wait()
 	elapsed := time.Since(began)
+	if err := ctx.Err(); err != nil {
+		return labRun{}, err // every client stopped for it: one error, not one each
+	}
 	if err := errors.Join(errs...); err != nil {
 		return labRun{}, err
 	}

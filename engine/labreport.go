@@ -13,9 +13,12 @@ import (
 // Text writes the sweep as a table: a row per client count and strategy.
 func (r LabResult) Text(w io.Writer) error {
 	c := r.Config
-	fmt.Fprintf(w, "QEX retry lab (%s): %d repetitions per point, base %s, cap %s, "+
-		"network delay %s ± %s, seed %d\n\n", r.Measured, c.Repetitions, c.Base, c.Cap,
-		c.Delay, c.Spread, c.Seed)
+	network := "" // a live run's network is the real one
+	if r.Measured == LabSimulated {
+		network = fmt.Sprintf("network delay %s ± %s, ", c.Delay, c.Spread)
+	}
+	fmt.Fprintf(w, "QEX retry lab (%s): %d repetitions per point, base %s, cap %s, %sseed %d\n\n",
+		r.Measured, c.Repetitions, c.Base, c.Cap, network, c.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "clients\tstrategy\tmean attempts\tp99 attempts\tmean completion\t"+
 		"p99 completion\t")
@@ -60,8 +63,8 @@ type labJSON struct {
 	Repetitions int            `json:"repetitions"`
 	BaseMS      float64        `json:"backoff_base_ms"`
 	CapMS       float64        `json:"backoff_cap_ms"`
-	DelayMS     float64        `json:"network_delay_ms"`
-	SpreadMS    float64        `json:"network_spread_ms"`
+	DelayMS     *float64       `json:"network_delay_ms,omitempty"` // simulated runs only
+	SpreadMS    *float64       `json:"network_spread_ms,omitempty"`
 	Seed        uint64         `json:"seed"`
 	Points      []labPointJSON `json:"points"`
 }
@@ -79,7 +82,11 @@ type labPointJSON struct {
 func (r LabResult) JSON(w io.Writer) error {
 	c := r.Config
 	doc := labJSON{Measured: r.Measured, Repetitions: c.Repetitions, BaseMS: millis(c.Base),
-		CapMS: millis(c.Cap), DelayMS: millis(c.Delay), SpreadMS: millis(c.Spread), Seed: c.Seed}
+		CapMS: millis(c.Cap), Seed: c.Seed}
+	if r.Measured == LabSimulated {
+		delay, spread := millis(c.Delay), millis(c.Spread)
+		doc.DelayMS, doc.SpreadMS = &delay, &spread
+	}
 	for _, p := range r.Points {
 		doc.Points = append(doc.Points, labPointJSON{Clients: p.Clients,
 			Strategy: string(p.Strategy), MeanAttempts: p.MeanAttempts, P99Attempts: p.P99Attempts,

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"container/heap"
+	"context"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -47,9 +48,15 @@ type labClient struct {
 	lastWait time.Duration
 }
 
+// ctxCheckEvery is how many events a simulation handles between looks at its
+// context.
+const ctxCheckEvery = 4096
+
 // simulate runs n clients against one record until each has written once, in
 // virtual time, and says how many writes that took and when the last finished.
-func simulate(p BackoffPolicy, n int, delay, spread time.Duration, rng *rand.Rand) labRun {
+// It stops early, with ctx's error, if ctx ends.
+func simulate(ctx context.Context, p BackoffPolicy, n int, delay, spread time.Duration,
+	rng *rand.Rand) (labRun, error) {
 	net := func() time.Duration {
 		return time.Duration(math.Abs(rng.NormFloat64()*float64(spread) + float64(delay)))
 	}
@@ -66,7 +73,10 @@ func simulate(p BackoffPolicy, n int, delay, spread time.Duration, rng *rand.Ran
 	clients := make([]labClient, n)
 	var version uint64
 	var run labRun
-	for q.Len() > 0 {
+	for events := 1; q.Len() > 0; events++ {
+		if events%ctxCheckEvery == 0 && ctx.Err() != nil {
+			return labRun{}, ctx.Err()
+		}
 		e := heap.Pop(&q).(labEvent)
 		switch e.kind {
 		case readArrives:
@@ -92,5 +102,5 @@ func simulate(p BackoffPolicy, n int, delay, spread time.Duration, rng *rand.Ran
 			send(labEvent{at: e.at + c.lastWait + net(), client: e.client, kind: readArrives})
 		}
 	}
-	return run
+	return run, nil
 }

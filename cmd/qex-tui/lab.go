@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -64,8 +65,9 @@ var labFlagOrder = []string{"clients", "reps", "strategies", "backoff-base", "ba
 	"delay", "spread", "seed", "format", "live", "ledger", "pg-dsn", "dsql-endpoint",
 	"dsql-role", "commit-latency"}
 
-// runLab runs the retry lab and prints its table.
-func runLab(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+// runLab runs the retry lab and prints its table, unless ctx ends first.
+func runLab(ctx context.Context, args []string, getenv func(string) string,
+	stdout, stderr io.Writer) int {
 	var o labOptions
 	fs := newLabFlags(&o)
 	err := fs.Parse(args)
@@ -83,15 +85,13 @@ func runLab(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		o.cfg.Repetitions = defaultLiveRepetitions
 	}
 	if err == nil {
-		err = o.check()
+		err = o.check(given, getenv)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "qex-tui lab: %v\n", badInput(reword(err)))
 		return exitBadInput
 	}
 
-	ctx, stop := signalContext()
-	defer stop()
 	progress := labProgress(stderr)
 	var r engine.LabResult
 	if o.live {
@@ -110,21 +110,34 @@ func runLab(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	if progress != nil {
 		fmt.Fprint(stderr, "\r\033[K") // the progress line is done with
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "qex-tui lab: interrupted; no table")
+		return exitFailed
+	case err != nil:
 		fmt.Fprintf(stderr, "qex-tui lab: %v\n", err)
 		return exitFailed
 	}
 	return printLab(stdout, stderr, r, o.format)
 }
 
-func (o *labOptions) check() error {
+// check refuses what the run would not do: flags of the other kind of run
+// (given on the command line or in the environment) included.
+func (o *labOptions) check(given map[string]bool, getenv func(string) string) error {
+	set := func(name string) bool { return given[name] || getenv(envName(name)) != "" }
 	switch o.format {
 	case "text", "csv", "json":
 	default:
 		return fmt.Errorf("--format %q: want text, csv or json", o.format)
 	}
-	if !o.live && o.ledger.kind != ledgerMemory {
+	switch {
+	case !o.live && o.ledger.kind != ledgerMemory:
 		return errors.New("--ledger is for live runs: add --live")
+	case o.live && (set("delay") || set("spread")):
+		return errors.New("--delay and --spread shape the simulated network: a live run " +
+			"has the real one")
+	case set("commit-latency") && !(o.live && o.ledger.kind == ledgerMemory):
+		return errors.New("--commit-latency is for live runs on the embedded ledger")
 	}
 	if err := o.ledger.check(); err != nil {
 		return err

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"strings"
@@ -63,6 +65,11 @@ func TestLabBadFlags(t *testing.T) {
 		{[]string{"--ledger", "postgres"}, "add --live"},
 		{[]string{"--reps", "0"}, "repetitions must be at least 1"},
 		{[]string{"--backoff-cap", "1ms"}, "below the base"},
+		{[]string{"--clients", "10,1001"}, "client counts in [1, 1000]"},
+		{[]string{"--live", "--delay", "1s"}, "a live run has the real one"},
+		{[]string{"--commit-latency", "1ms"}, "for live runs on the embedded ledger"},
+		{[]string{"--live", "--ledger", "postgres", "--commit-latency", "1ms"},
+			"for live runs on the embedded ledger"},
 	} {
 		code, _, stderr := runCmd(t, append([]string{"lab"}, tt.args...)...)
 		if code != exitBadInput || !strings.Contains(stderr, tt.says) {
@@ -72,5 +79,24 @@ func TestLabBadFlags(t *testing.T) {
 	if code, help, _ := runCmd(t, "lab", "--help"); code != exitOK ||
 		!strings.Contains(help, "--live") {
 		t.Errorf("lab --help: exit %d\n%s", code, help)
+	}
+}
+
+// TestLabInterrupted: a lab stopped before it is done says so in one line,
+// simulated or live, and prints no table.
+func TestLabInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, args := range [][]string{
+		{"--clients", "1000", "--strategies", "none", "--reps", "1"},
+		{"--live", "--clients", "200", "--reps", "1", "--strategies", "none"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := runLab(ctx, args, func(string) string { return "" }, &stdout, &stderr)
+		if code != exitFailed || stdout.Len() != 0 ||
+			stderr.String() != "qex-tui lab: interrupted; no table\n" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, stdout.String(),
+				stderr.String())
+		}
 	}
 }

@@ -48,7 +48,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "audit":
 			return runAudit(args[1:], os.Getenv, stdout, stderr)
 		case "lab":
-			return runLab(args[1:], os.Getenv, stdout, stderr)
+			ctx, stop := signalContext()
+			defer stop()
+			return runLab(ctx, args[1:], os.Getenv, stdout, stderr)
 		}
 	}
 	o, err := parseOptions(args, os.Getenv, stdout)
