@@ -18,10 +18,9 @@ import (
 // runConsole runs the engine in the background and the console in the terminal
 // until the user quits, the duration passes, or a signal arrives; then it gives
 // the terminal back, lets the engine drain, and prints a one-line summary.
-func runConsole(ctx context.Context, o *options, outcomes *outcomeWriter, stdout,
-	stderr io.Writer) int {
+func runConsole(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 	ui.RespectNoColor(os.Getenv)
-	sess, err := start(ctx, o, outcomes)
+	sess, err := start(ctx, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "qex-tui: %v\n", err)
 		return exitFailed

@@ -16,8 +16,8 @@ import (
 // runHeadless runs the engine without a terminal for the duration (or through
 // the whole replay) and prints the summary.
 func runHeadless(ctx context.Context, o *options, traffic *engine.Traffic,
-	outcomes *outcomeWriter, stdout, stderr io.Writer) int {
-	sess, err := start(ctx, o, outcomes)
+	stdout, stderr io.Writer) int {
+	sess, err := start(ctx, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "qex-tui: %v\n", err)
 		return exitFailed
@@ -73,19 +73,25 @@ type session struct {
 	outcomes *outcomeWriter
 }
 
-// start opens the stores and builds the engine; outcomes may be nil.
-func start(ctx context.Context, o *options, outcomes *outcomeWriter) (*session, error) {
+// start opens the stores, then the outcomes file if there is to be one (so
+// that a run that cannot start leaves an earlier file as it was), and builds
+// the engine.
+func start(ctx context.Context, o *options) (*session, error) {
 	b, err := openBackends(ctx, o, o.cfg.Logger)
 	if err != nil {
 		return nil, err
 	}
-	s := &session{label: b.label, b: b, outcomes: outcomes}
+	s := &session{label: b.label, b: b}
 	var opts []engine.Option
-	if outcomes != nil {
-		opts = append(opts, engine.WithOutcomes(outcomes.write))
+	if o.outcomesFile != "" {
+		if s.outcomes, err = createOutcomes(o.outcomesFile); err != nil {
+			b.Close()
+			return nil, err
+		}
+		opts = append(opts, engine.WithOutcomes(s.outcomes.write))
 	}
 	if s.eng, err = engine.New(o.cfg, b.bids, b.ledger, opts...); err != nil {
-		b.Close()
+		_ = s.finish()
 		return nil, err
 	}
 	return s, nil

@@ -83,13 +83,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		o.cfg.Regions = traffic.Regions(o.cfg.Regions)
 	}
-	var outcomes *outcomeWriter
-	if o.outcomesFile != "" {
-		if outcomes, err = createOutcomes(o.outcomesFile); err != nil {
-			fmt.Fprintf(stderr, "qex-tui: %v\n", err)
-			return exitBadInput
-		}
-	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -111,9 +104,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 	if o.headless {
-		return runHeadless(ctx, o, traffic, outcomes, stdout, stderr)
+		return runHeadless(ctx, o, traffic, stdout, stderr)
 	}
-	return runConsole(ctx, o, outcomes, stdout, stderr)
+	return runConsole(ctx, o, stdout, stderr)
 }
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }

@@ -263,3 +263,21 @@ func TestEmptyTrafficFile(t *testing.T) {
 		t.Fatalf("exit %d, %q", code, stderr)
 	}
 }
+
+// TestFailedStartKeepsTheOutcomesFile: a run whose ledger cannot be opened
+// never starts, so an earlier outcomes file stays as it was.
+func TestFailedStartKeepsTheOutcomesFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "outcomes.jsonl")
+	const earlier = `{"slot":"kept"}` + "\n"
+	if err := os.WriteFile(path, []byte(earlier), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCmd(t, "--headless", "--ledger", "postgres", "--pg-dsn",
+		"postgres://nobody@127.0.0.1:1/x?connect_timeout=2", "--outcomes", path)
+	if code != exitFailed || !strings.Contains(stderr, "PostgreSQL") {
+		t.Fatalf("exit %d, stderr %q: want the ledger's failure", code, stderr)
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != earlier {
+		t.Fatalf("the outcomes file now holds %q (%v), want %q", got, err, earlier)
+	}
+}
