@@ -10,38 +10,38 @@ import (
 // AuditReport is what an audit of a ledger found. Counts of violations are zero in
 // a healthy ledger.
 type AuditReport struct {
-	Accounts int
-	Slots    int
-	Settled  int
-	Unsold   int
+	Accounts int `json:"accounts"`
+	Slots    int `json:"slots"`
+	Settled  int `json:"settled"`
+	Unsold   int `json:"unsold"`
 	// AwaitingSettlement counts slots closed with a winner, not yet settled.
-	AwaitingSettlement int
-	Settlements        int
-	Entries            int
+	AwaitingSettlement int `json:"awaiting_settlement"`
+	Settlements        int `json:"settlements"`
+	Entries            int `json:"entries"`
 
 	// DuplicateSettlements counts slots with more than one settlement.
-	DuplicateSettlements int
+	DuplicateSettlements int `json:"duplicate_settlements"`
 	// UnbalancedSettlements counts settlements without exactly two ledger
 	// entries summing to zero.
-	UnbalancedSettlements int
+	UnbalancedSettlements int `json:"unbalanced_settlements"`
 	// SettledWithoutSettlement counts slots marked settled with no settlement.
-	SettledWithoutSettlement int
+	SettledWithoutSettlement int `json:"settled_without_settlement"`
 	// SettlementsNotSettled counts settlements of slots that are not marked
 	// settled (unsold, still closed, or unknown).
-	SettlementsNotSettled int
+	SettlementsNotSettled int `json:"settlements_not_settled"`
 	// OrphanEntries counts ledger entries that belong to no settlement.
-	OrphanEntries int
+	OrphanEntries int `json:"orphan_entries"`
 	// MismatchedEntries counts settlements whose entries do not debit its
 	// advertiser and credit its publisher by its amount.
-	MismatchedEntries int
+	MismatchedEntries int `json:"mismatched_entries"`
 	// MisbookedAccounts counts accounts whose balance is not their seed plus
 	// their ledger entries.
-	MisbookedAccounts int
+	MisbookedAccounts int `json:"misbooked_accounts"`
 	// NegativeBalances counts accounts overdrawn.
-	NegativeBalances int
+	NegativeBalances int `json:"negative_balances"`
 
-	BalanceTotal money.Micros
-	InitialTotal money.Micros
+	BalanceTotal money.Micros `json:"balance_total_micros"`
+	InitialTotal money.Micros `json:"seeded_total_micros"`
 }
 
 // LedgerBalanced reports whether every settlement is one settlement of one slot

@@ -84,18 +84,16 @@ func printAudit(w io.Writer, where string, r store.AuditReport, asJSON bool) {
 		fmt.Fprintf(w, "audit of %s\n%s", where, r)
 		return
 	}
-	doc := map[string]any{
-		"ledger": where, "ok": r.OK(), "accounts": r.Accounts, "slots": r.Slots,
-		"settled": r.Settled, "unsold": r.Unsold, "awaiting_settlement": r.AwaitingSettlement,
-		"settlements": r.Settlements, "entries": r.Entries,
-		"duplicate_settlements":      r.DuplicateSettlements,
-		"unbalanced_settlements":     r.UnbalancedSettlements,
-		"settled_without_settlement": r.SettledWithoutSettlement,
-		"settlements_not_settled":    r.SettlementsNotSettled,
-		"orphan_entries":             r.OrphanEntries,
-		"ledger_balanced":            r.LedgerBalanced(), "money_conserved": r.MoneyConserved(),
-		"balance_total_usd": r.BalanceTotal.String(), "seeded_total_usd": r.InitialTotal.String(),
-	}
+	doc := struct {
+		Ledger string `json:"ledger"`
+		OK     bool   `json:"ok"`
+		store.AuditReport
+		LedgerBalanced bool   `json:"ledger_balanced"`
+		MoneyConserved bool   `json:"money_conserved"`
+		BalanceTotal   string `json:"balance_total_usd"`
+		InitialTotal   string `json:"seeded_total_usd"`
+	}{where, r.OK(), r, r.LedgerBalanced(), r.MoneyConserved(), r.BalanceTotal.String(),
+		r.InitialTotal.String()}
 	b, _ := json.Marshal(doc) // plain values
 	fmt.Fprintln(w, string(b))
 }
