@@ -8,15 +8,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if ! command -v pgbench >/dev/null; then
+  echo "compare-pg: pgbench not installed (Debian: apt-get install postgresql-client); skipped"
+  exit 0
+fi
 rounds="${1:-5}"
 seconds="${PGBENCH_SECONDS:-8}"
 qex=() pg=() ratio=()
 for round in $(seq 1 "$rounds"); do
-  q=$(go test -run '^$' -bench 'SettlePostgres/K=1$' -benchtime "${seconds}s" ./store/pg/ |
-    grep -oE '[0-9.]+ settlements/s' | cut -d' ' -f1)
-  p=$(PGBENCH_SECONDS="$seconds" scripts/pgbench.sh | grep -oE 'tps = [0-9.]+' | cut -d' ' -f3)
+  q=$(go test -run '^$' -bench 'SettlePostgres/K=1$' -benchtime "${seconds}s" ./engine/ |
+    grep -oE '[0-9.]+ settlements/s' | cut -d' ' -f1 || true)
+  p=$(PGBENCH_SECONDS="$seconds" scripts/pgbench.sh | grep -oE 'tps = [0-9.]+' | cut -d' ' -f3 ||
+    true)
   if [ -z "$q" ] || [ -z "$p" ]; then
-    echo "round $round: no result (is PostgreSQL running and pgbench installed?)" >&2
+    echo "compare-pg: round $round gave no result (qex '$q', pgbench '$p'):" \
+      "is PostgreSQL running at \$QEX_TEST_PG_DSN or 127.0.0.1:5432?" >&2
     exit 1
   fi
   r=$(awk -v q="$q" -v p="$p" 'BEGIN { printf "%.2f", q / p }')
