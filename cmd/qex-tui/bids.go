@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"time"
 
 	"github.com/quantedge/qex/store"
@@ -47,6 +48,12 @@ func (b *bidOptions) check() error {
 		if b.table == "" {
 			return errors.New("--ddb-table must not be empty")
 		}
+		if b.endpoint != "" {
+			if u, err := url.Parse(b.endpoint); err != nil || u.Host == "" ||
+				(u.Scheme != "http" && u.Scheme != "https") {
+				return errors.New("--ddb-endpoint: want a URL like http://127.0.0.1:8000")
+			}
+		}
 	default:
 		return fmt.Errorf("--bids %q: want memory or dynamodb", b.kind)
 	}
@@ -68,7 +75,8 @@ func openBids(ctx context.Context, b bidOptions, ttl time.Duration, log *slog.Lo
 	}
 	where := "dynamodb " + b.table
 	if b.endpoint != "" {
-		where += " at " + b.endpoint
+		u, _ := url.Parse(b.endpoint) // checked
+		where += " at " + u.Redacted()
 	}
 	return dynamo.New(client, dynamo.Options{Table: b.table, TTL: ttl, Logger: log}), where, nil
 }

@@ -43,6 +43,15 @@ func TestHeadlessOnDynamoDB(t *testing.T) {
 		t.Fatalf("summary %+v", s)
 	}
 
+	// Credentials in the endpoint's URL stay off the screen.
+	withSecret := strings.Replace(endpoint, "://", "://qex:s3cretPW@", 1)
+	code, stdout, stderr = runCmd(t, "--headless", "--duration", "1s", "--bids", "dynamodb",
+		"--ddb-endpoint", withSecret)
+	if code != exitOK || !strings.Contains(stdout, "qex:xxxxx@") ||
+		strings.Contains(stdout+stderr, "s3cretPW") {
+		t.Fatalf("endpoint with a password: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+
 	// Without --ddb-create-table a missing table is a clear error.
 	code, _, stderr = runCmd(t, "--headless", "--duration", "1s", "--bids", "dynamodb",
 		"--ddb-endpoint", endpoint, "--ddb-table", "nope")

@@ -213,6 +213,8 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"--advertisers", "1000000"}, nil, "advertisers must be in"},
 		{[]string{"--contention", "65"}, nil, "contention must be in"},
 		{[]string{"--budget-max", "20000000"}, nil, "above 10000000.00"},
+		{[]string{"--bids", "dynamodb", "--ddb-endpoint", "notaurl"}, nil,
+			"want a URL like http://127.0.0.1:8000"},
 		{[]string{"--floor-max", "2000000"}, nil, "above 1000000.00"},
 		{[]string{"--ledger", "oracle"}, nil, `--ledger "oracle": want memory, postgres or dsql`},
 		{[]string{"--ledger", "dsql"}, nil, "--ledger dsql needs --dsql-endpoint"},
