@@ -243,7 +243,7 @@ func (p *trafficParser) amount(field string, v *string, positive bool,
 	m, err := money.ParseDollars(text)
 	switch {
 	case err != nil:
-		return 0, p.fail(field, "%v (want a dollar amount like \"5.40\")", err)
+		return 0, p.fail(field, "%q: %v (want a dollar amount like \"5.40\")", text, err)
 	case m < 0:
 		return 0, p.fail(field, "%s is negative", text)
 	case positive && m == 0:

@@ -30,6 +30,7 @@ const maxFractionDigits = 6
 // ParseDollars reads a decimal dollar string such as "5.40", "-0.000001", "12",
 // "$1.25" or "-$1.25" into micros, exactly. More than six fraction digits is an
 // error, not a rounding; so is an amount beyond what an int64 of micros holds.
+// Errors wrap ErrSyntax and leave quoting s to the caller.
 func ParseDollars(s string) (Micros, error) {
 	t := s
 	neg := strings.HasPrefix(t, "-")
@@ -42,17 +43,17 @@ func ParseDollars(s string) (Micros, error) {
 	whole, frac, hasPoint := strings.Cut(t, ".")
 	switch {
 	case whole == "" && frac == "":
-		return 0, fmt.Errorf("%q: %w", s, ErrSyntax)
+		return 0, ErrSyntax
 	case len(frac) > maxFractionDigits:
-		return 0, fmt.Errorf("%q: more than six digits after the point: %w", s, ErrSyntax)
+		return 0, fmt.Errorf("more than six digits after the point: %w", ErrSyntax)
 	case !digitsOnly(whole) || !digitsOnly(frac) || (hasPoint && frac == "" && whole == ""):
-		return 0, fmt.Errorf("%q: %w", s, ErrSyntax)
+		return 0, ErrSyntax
 	}
 	var micros int64
 	if whole != "" {
 		dollars, err := strconv.ParseInt(whole, 10, 64)
 		if err != nil || dollars > int64(maxMicros/Dollar) {
-			return 0, fmt.Errorf("%q: out of range: %w", s, ErrSyntax)
+			return 0, fmt.Errorf("out of range: %w", ErrSyntax)
 		}
 		micros = dollars * int64(Dollar)
 	}
@@ -60,7 +61,7 @@ func ParseDollars(s string) (Micros, error) {
 		padded := frac + strings.Repeat("0", maxFractionDigits-len(frac))
 		f, _ := strconv.ParseInt(padded, 10, 64) // digits only, at most six: cannot fail
 		if micros > int64(maxMicros)-f {
-			return 0, fmt.Errorf("%q: out of range: %w", s, ErrSyntax)
+			return 0, fmt.Errorf("out of range: %w", ErrSyntax)
 		}
 		micros += f
 	}

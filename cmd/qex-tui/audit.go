@@ -26,36 +26,33 @@ func runAudit(args []string, getenv func(string) string, stdout, stderr io.Write
 	l.kind = ledgerPostgres // the embedded ledger has nothing to audit after its run
 	fs.Lookup("ledger").DefValue = ledgerPostgres
 	fs.BoolVar(&asJSON, "json", false, "print the report as one JSON object")
-	err := fs.Parse(args)
+	given, err := parseFlags(fs, args, getenv)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, `Usage: qex-tui audit --ledger postgres|dsql [flags]
 
-Checks a ledger database in one read-only snapshot: each settled slot has exactly
-one settlement, with two ledger entries summing to zero that debit its advertiser
-and credit its publisher; no settlement belongs to an unsold slot; every entry
-belongs to a settlement; each balance is its seed plus its entries, none is
-negative, and all sum to what was seeded.
+Checks a ledger database in one read-only snapshot: each settled slot has
+exactly one settlement, with two ledger entries summing to zero that debit its
+advertiser and credit its publisher; no settlement belongs to an unsold slot;
+every entry belongs to a settlement; each balance is its seed plus its entries,
+none is negative, and all sum to what was seeded.
 
 Flags:
 `)
 		printFlags(stdout, fs, []string{"ledger", "pg-dsn", "dsql-endpoint", "dsql-role", "json"})
-		fmt.Fprint(stdout, "\nExit status: 0 when every check passed, 1 when one failed or the "+
-			"database could not be read, 2 for a bad flag.\n")
+		fmt.Fprint(stdout, "\nExit status: 0 when every check passed, 1 when one failed or\n"+
+			"the database could not be read, 2 for a bad flag.\n")
 		return exitOK
-	}
-	if err == nil {
-		err = applyEnv(fs, getenv)
 	}
 	l.defaultDSN(getenv)
 	if err == nil {
-		err = l.check()
+		err = l.check(given)
 	}
 	if err == nil && l.kind == ledgerMemory {
 		err = errors.New("the embedded ledger lives inside a run: audit a database with " +
 			"--ledger postgres or --ledger dsql")
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "qex-tui audit: %v\n", badInput(reword(err)))
+		fmt.Fprintf(stderr, "qex-tui audit: %v\n", badInput(err))
 		return exitBadInput
 	}
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/quantedge/qex/money"
@@ -28,6 +29,22 @@ func TestAuditJSONHasEveryCheck(t *testing.T) {
 	for key, value := range want {
 		if doc[key] != value {
 			t.Errorf("%s = %v, want %v", key, doc[key], value)
+		}
+	}
+}
+
+func TestAuditBadFlags(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"--ledger", "memory"}, "the embedded ledger lives inside a run"},
+		{[]string{"--json=maybe"}, `--json "maybe": want true or false`},
+	} {
+		code, _, stderr := runCmd(t, append([]string{"audit"}, tt.args...)...)
+		if code != exitBadInput || !strings.Contains(stderr, tt.says) {
+			t.Errorf("%v: exit %d, %q; want %q", tt.args, code, stderr, tt.says)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/quantedge/qex/engine"
 	"github.com/quantedge/qex/money"
 	"github.com/quantedge/qex/store/memory"
+	"github.com/quantedge/qex/ui"
 )
 
 // options is everything the command line and the environment say.
@@ -41,33 +42,12 @@ type options struct {
 const (
 	defaultHeadlessDuration = 10 * time.Second
 	defaultCommitLatency    = 2 * time.Millisecond
-	defaultTick             = 250 * time.Millisecond
 	envPrefix               = "QEX_"
 )
 
-// section groups flags in --help.
-type section struct {
-	title string
-	names []string
-}
-
-var sections = []section{
-	{"Run", []string{"headless", "duration", "json", "seed", "bids-file", "outcomes", "tick",
-		"log-file", "log-level", "version"}},
-	{"Traffic", []string{"regions", "slot-rate", "slot-window", "floor-min", "floor-max",
-		"advertisers", "publishers", "budget-min", "budget-max", "auction"}},
-	{"Settlement", []string{"workers", "contention", "backoff", "backoff-base", "backoff-cap",
-		"max-attempts", "drain-timeout"}},
-	{"Bid store", []string{"bids", "ddb-table", "ddb-endpoint", "ddb-create-table", "bid-ttl",
-		"batch-size", "ingest-workers"}},
-	{"Ledger", []string{"ledger", "pg-dsn", "pg-serializable", "pg-max-conns", "dsql-endpoint",
-		"dsql-role"}},
-	{"Embedded ledger", []string{"commit-latency"}},
-}
-
-func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
+func newFlagSet(o *options) *flag.FlagSet {
 	o.cfg = engine.DefaultConfig()
-	o.commitLatency, o.bidTTL, o.tick = defaultCommitLatency, memory.DefaultBidTTL, defaultTick
+	o.commitLatency, o.bidTTL, o.tick = defaultCommitLatency, memory.DefaultBidTTL, ui.DefaultTick
 	fs := flag.NewFlagSet("qex-tui", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reworded and printed by the caller
 	c := &o.cfg
@@ -77,7 +57,8 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.DurationVar(&o.duration, "duration", 0,
 		"how long to run (default: until q in the console, 10s headless)")
 	fs.BoolVar(&o.json, "json", false, "print the headless summary as one JSON object")
-	fs.Func("seed", "seed of the random streams; one seed = one slot stream (default: random)",
+	fs.Func("seed", "seed of the random streams, a whole `number`; one seed = one slot stream "+
+		"(default: random)",
 		func(s string) error {
 			v, err := strconv.ParseUint(s, 10, 64)
 			if err != nil {
@@ -167,8 +148,11 @@ func parseRegions(s string, c *engine.Config) error {
 	var out []engine.Region
 	for part := range strings.SplitSeq(s, ",") {
 		name, rateText, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if !ok || name == "" {
-			return fmt.Errorf("%q: want name=rate, e.g. us-east-1=400", part)
+		switch {
+		case strings.TrimSpace(part) == "":
+			return errors.New("an empty region between commas")
+		case !ok || name == "":
+			return fmt.Errorf("region %q: want name=rate, e.g. us-east-1=400", part)
 		}
 		rate, err := strconv.ParseFloat(rateText, 64)
 		if err != nil {
@@ -204,7 +188,7 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
 		}
 		if v := getenv(envName(f.Name)); v != "" {
 			if err := fs.Set(f.Name, v); err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q: %w", envName(f.Name), v, envReason(err)))
+				errs = append(errs, fmt.Errorf("%s=%q: %w", envName(f.Name), v, envReason(f, err)))
 			}
 		}
 	})
@@ -212,85 +196,25 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
 }
 
 // envReason words an error from setting a flag by its environment variable.
-func envReason(err error) error {
-	if errors.Is(err, strconv.ErrSyntax) || strings.Contains(err.Error(), "parse error") ||
-		strings.Contains(err.Error(), "invalid duration") {
-		return errors.New("not a valid value (durations look like 5s or 250ms)")
+func envReason(f *flag.Flag, err error) error {
+	if errors.Is(err, strconv.ErrSyntax) || errors.Is(err, strconv.ErrRange) ||
+		strings.Contains(err.Error(), "invalid duration") || strings.Contains(err.Error(), "parse error") {
+		return errors.New(wants(f))
 	}
 	return err
 }
-
-func usage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprint(w, `qex-tui: a live console for an ad exchange in miniature.
-
-Bids stream in from regions into a bid store, each ad slot's auction closes, and
-only the winner crosses into a strictly consistent ledger, where racing workers
-settle it under optimistic concurrency and retry conflicts with backoff.
-
-Usage:
-  qex-tui [flags]                  the console (headless when there is no terminal)
-  qex-tui --headless --json        run for --duration and print a summary
-  qex-tui audit [ledger flags]     check a ledger database's invariants
-  qex-tui lab [flags]              compare backoff strategies under contention
-
-Every flag can also be set by its environment variable, shown in brackets.
-`)
-	for _, s := range sections {
-		fmt.Fprintf(w, "\n%s:\n", s.title)
-		printFlags(w, fs, s.names)
-	}
-	fmt.Fprint(w, `
-Exit status: 0 when the run's invariants held, 1 when one failed or the run
-could not work, 2 for a bad flag or input file.
-`)
-}
-
-// printFlags lists flags with their argument, meaning, default and variable.
-func printFlags(w io.Writer, fs *flag.FlagSet, names []string) {
-	for _, name := range names {
-		f := fs.Lookup(name)
-		if f == nil {
-			continue
-		}
-		arg, text := flag.UnquoteUsage(f)
-		head := "  --" + f.Name
-		if arg != "" {
-			head += " " + arg
-		}
-		if len(head) > usageColumn {
-			head += "\n" + strings.Repeat(" ", usageColumn)
-		}
-		fmt.Fprintf(w, "%-*s %s", usageColumn, head, text)
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" &&
-			f.DefValue != "0s" && !strings.Contains(text, "(default") {
-			fmt.Fprintf(w, " (default %s)", f.DefValue)
-		}
-		if f.Name != "version" {
-			fmt.Fprintf(w, " [$%s]", envName(f.Name))
-		}
-		fmt.Fprintln(w)
-	}
-}
-
-// usageColumn is where flag descriptions start in --help.
-const usageColumn = 34
 
 // parseOptions reads the arguments and then the environment. --help prints the
 // usage to out and returns flag.ErrHelp.
 func parseOptions(args []string, getenv func(string) string, out io.Writer) (*options, error) {
 	o := &options{}
-	fs := newFlagSet(o, out)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			usage(out, fs)
-			return nil, err
-		}
-		return nil, badInput(reword(err))
+	fs := newFlagSet(o)
+	given, err := parseFlags(fs, args, getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		usage(out, fs)
+		return nil, err
 	}
-	if fs.NArg() > 0 {
-		return nil, badInput(fmt.Errorf("unexpected argument %q (flags start with --)", fs.Arg(0)))
-	}
-	if err := applyEnv(fs, getenv); err != nil {
+	if err != nil {
 		return nil, badInput(err)
 	}
 	o.ledger.defaultDSN(getenv)
@@ -298,14 +222,37 @@ func parseOptions(args []string, getenv func(string) string, out io.Writer) (*op
 		o.cfg.Seed = randomSeed()
 	}
 	o.setHeadless(o.headless || o.bidsFile != "")
-	if err := o.check(); err != nil {
+	if err := o.check(given); err != nil {
 		return nil, badInput(err)
 	}
 	return o, nil
 }
 
+// parseFlags is what every command does with its flags: read the arguments
+// (none may be left over), then set each flag not given from its environment
+// variable. It returns the flags set either way, flag.ErrHelp for --help, and
+// errors worded for the user.
+func parseFlags(fs *flag.FlagSet, args []string, getenv func(string) string) (
+	map[string]bool, error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, reword(fs, err)
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (flags start with --)", fs.Arg(0))
+	}
+	if err := applyEnv(fs, getenv); err != nil {
+		return nil, err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	return given, nil
+}
+
 // check refuses settings no run can use, naming the flag.
-func (o *options) check() error {
+func (o *options) check(given map[string]bool) error {
 	var errs []error
 	refuse := func(bad bool, format string, args ...any) {
 		if bad {
@@ -323,7 +270,7 @@ func (o *options) check() error {
 		"--outcomes %s is the --bids-file: it would overwrite the traffic", o.outcomesFile)
 	refuse(o.outcomesFile != "" && samePath(o.outcomesFile, o.logFile),
 		"--outcomes and --log-file are the same file")
-	if err := o.ledger.check(); err != nil {
+	if err := o.ledger.check(given); err != nil {
 		errs = append(errs, err)
 	}
 	if err := o.bids.check(); err != nil {
@@ -359,13 +306,13 @@ func badInput(err error) error {
 var (
 	undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(\S+)$`)
 	invalidValue  = regexp.MustCompile(
-		`^invalid (?:value|boolean value) "(.*)" for flag -+(\S+): (.*)$`)
+		`^invalid (?:value|boolean value) "(.*)" for (?:flag )?-+(\S+): (.*)$`)
 	missingValue = regexp.MustCompile(`^flag needs an argument: -+(\S+)$`)
 )
 
 // reword turns the flag package's messages into ones that name the flag as the
 // user wrote it and say what it wants.
-func reword(err error) error {
+func reword(fs *flag.FlagSet, err error) error {
 	msg := err.Error()
 	if m := undefinedFlag.FindStringSubmatch(msg); m != nil {
 		return fmt.Errorf("unknown flag --%s", m[1])
@@ -377,19 +324,30 @@ func reword(err error) error {
 		why := m[3]
 		switch why {
 		case "parse error":
-			why = "not a valid value"
-			if strings.Contains(m[2], "duration") || strings.Contains(m[2], "timeout") ||
-				strings.Contains(m[2], "latency") || strings.Contains(m[2], "window") ||
-				strings.Contains(m[2], "ttl") || strings.Contains(m[2], "tick") ||
-				strings.HasPrefix(m[2], "backoff-") {
-				why = "want a duration like 5s, 250ms or 2m"
-			}
+			why = wants(fs.Lookup(m[2]))
 		case "value out of range":
 			why = "out of range"
 		}
 		return fmt.Errorf("--%s %q: %s", m[2], m[1], why)
 	}
 	return err
+}
+
+// wants says what kind of value a flag takes, for a value it could not parse.
+func wants(f *flag.Flag) string {
+	if g, ok := f.Value.(flag.Getter); ok {
+		switch g.Get().(type) {
+		case time.Duration:
+			return "want a duration like 5s, 250ms or 2m"
+		case bool:
+			return "want true or false"
+		case int, int64, uint, uint64:
+			return "want a whole number"
+		case float64:
+			return "want a number"
+		}
+	}
+	return "not a valid value"
 }
 
 // setHeadless chooses between the console and a headless run; a headless run

@@ -70,25 +70,20 @@ func runLab(ctx context.Context, args []string, getenv func(string) string,
 	stdout, stderr io.Writer) int {
 	var o labOptions
 	fs := newLabFlags(&o)
-	err := fs.Parse(args)
+	given, err := parseFlags(fs, args, getenv)
 	if errors.Is(err, flag.ErrHelp) {
 		labUsage(stdout, fs)
 		return exitOK
 	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	if err == nil {
-		err = applyEnv(fs, getenv)
-	}
 	o.ledger.defaultDSN(getenv)
-	if o.live && !given["reps"] && getenv(envName("reps")) == "" {
+	if o.live && !given["reps"] {
 		o.cfg.Repetitions = defaultLiveRepetitions
 	}
 	if err == nil {
-		err = o.check(given, getenv)
+		err = o.check(given)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "qex-tui lab: %v\n", badInput(reword(err)))
+		fmt.Fprintf(stderr, "qex-tui lab: %v\n", badInput(err))
 		return exitBadInput
 	}
 
@@ -123,8 +118,7 @@ func runLab(ctx context.Context, args []string, getenv func(string) string,
 
 // check refuses what the run would not do: flags of the other kind of run
 // (given on the command line or in the environment) included.
-func (o *labOptions) check(given map[string]bool, getenv func(string) string) error {
-	set := func(name string) bool { return given[name] || getenv(envName(name)) != "" }
+func (o *labOptions) check(given map[string]bool) error {
 	switch o.format {
 	case "text", "csv", "json":
 	default:
@@ -133,13 +127,13 @@ func (o *labOptions) check(given map[string]bool, getenv func(string) string) er
 	switch {
 	case !o.live && o.ledger.kind != ledgerMemory:
 		return errors.New("--ledger is for live runs: add --live")
-	case o.live && (set("delay") || set("spread")):
+	case o.live && (given["delay"] || given["spread"]):
 		return errors.New("--delay and --spread shape the simulated network: a live run " +
 			"has the real one")
-	case set("commit-latency") && !(o.live && o.ledger.kind == ledgerMemory):
+	case given["commit-latency"] && !(o.live && o.ledger.kind == ledgerMemory):
 		return errors.New("--commit-latency is for live runs on the embedded ledger")
 	}
-	if err := o.ledger.check(); err != nil {
+	if err := o.ledger.check(given); err != nil {
 		return err
 	}
 	return o.cfg.Validate()

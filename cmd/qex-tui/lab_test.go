@@ -66,6 +66,8 @@ func TestLabBadFlags(t *testing.T) {
 		{[]string{"--reps", "0"}, "repetitions must be at least 1"},
 		{[]string{"--backoff-cap", "1ms"}, "below the base"},
 		{[]string{"--clients", "10,1001"}, "client counts in [1, 1000]"},
+		{[]string{"--delay", "5"}, `--delay "5": want a duration like 5s`},
+		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"--live", "--delay", "1s"}, "a live run has the real one"},
 		{[]string{"--commit-latency", "1ms"}, "for live runs on the embedded ledger"},
 		{[]string{"--live", "--ledger", "postgres", "--commit-latency", "1ms"},

@@ -64,9 +64,17 @@ func (l *ledgerOptions) defaultDSN(getenv func(string) string) {
 	}
 }
 
-func (l *ledgerOptions) check() error {
+// check refuses ledger settings that cannot work together, and flags given for
+// a ledger other than the one chosen (which would be ignored without a word).
+func (l *ledgerOptions) check(given map[string]bool) error {
 	switch l.kind {
 	case ledgerMemory:
+		for _, name := range []string{"pg-dsn", "pg-serializable", "pg-max-conns", "dsql-role"} {
+			if given[name] {
+				return fmt.Errorf("--%s is for a database ledger: add --ledger postgres or dsql",
+					name)
+			}
+		}
 	case ledgerPostgres:
 		if _, err := pgconn.ParseConfig(l.pgDSN); err != nil {
 			return fmt.Errorf("--pg-dsn: %w", err) // pgx masks the password in the text
