@@ -116,8 +116,8 @@ func TestTwoProcessesShareTheLedger(t *testing.T) {
 
 // TestKilledProcessLeavesNoPartialSettlement kills a run with SIGKILL while it
 // settles, audits the database, and lets a new run finish what was left. The
-// victim closes slots faster than its one worker settles them, so that some are
-// left closed and unsettled when it dies.
+// victim closes slots faster than its one worker settles them; it is killed
+// once it has settled some and has a backlog of closed, unsettled ones.
 func TestKilledProcessLeavesNoPartialSettlement(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
 	ctx := context.Background()
@@ -126,7 +126,7 @@ func TestKilledProcessLeavesNoPartialSettlement(t *testing.T) {
 	if err := victim.Start(); err != nil {
 		t.Fatal(err)
 	}
-	waitForSettlements(t, dsn, 100)
+	waitForBacklog(t, dsn, 100, 20)
 	if err := victim.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -155,24 +155,28 @@ func TestKilledProcessLeavesNoPartialSettlement(t *testing.T) {
 		before.Settled, before.AwaitingSettlement, next.Requeued, after)
 }
 
-// waitForSettlements polls the database until it holds n settlements.
-func waitForSettlements(t *testing.T, dsn string, n int) {
+// waitForBacklog polls the database until it holds at least settled
+// settlements and awaiting slots closed with a winner but not yet settled.
+func waitForBacklog(t *testing.T, dsn string, settled, awaiting int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	var gotSettled, gotAwaiting int
 	for {
 		conn, err := pgx.Connect(ctx, dsn)
 		if err == nil {
-			var got int
-			err = conn.QueryRow(ctx, "SELECT count(*) FROM settlements").Scan(&got)
+			err = conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM settlements),
+				(SELECT count(*) FROM ad_slots WHERE status = 'closed')`).
+				Scan(&gotSettled, &gotAwaiting)
 			_ = conn.Close(ctx)
-			if err == nil && got >= n {
+			if err == nil && gotSettled >= settled && gotAwaiting >= awaiting {
 				return
 			}
 		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("fewer than %d settlements after 30s", n)
+			t.Fatalf("after a minute: %d settled, %d awaiting; want %d and %d", gotSettled,
+				gotAwaiting, settled, awaiting)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
