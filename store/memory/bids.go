@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -55,17 +57,28 @@ type bidShard struct {
 }
 
 // slotBids is one slot's partition: its items in the order written, the bytes
-// of their strings, and the latest expiry. A write appends; a rewrite of a key
-// (region and bid id) is folded into the earlier item when the slot is next read
-// or swept, last write winning, as an item put twice is one item in DynamoDB.
+// of their strings, and the earliest and latest of their expiries. A write
+// appends; a rewrite of a key (region and bid id) is folded into the earlier
+// item when the slot is next read or has bids to reclaim, last write winning,
+// as an item put twice is one item in DynamoDB.
 //
 // Items hold no pointers: their strings live in the slot's arena and their
 // times are unix nanoseconds. A store of millions of bids is then nothing the
 // garbage collector has to scan, and appending one is a copy, not a hash.
+//
+// The arena is in two parts, offsets running through both: folded holds the
+// strings of the items as of the last fold, immutable, so the bids read share
+// it instead of each string being allocated; written holds those appended since.
 type slotBids struct {
-	arena      []byte
-	items      []item
-	lastExpiry int64 // unix nanoseconds
+	folded  string
+	written []byte
+	items   []item
+	// unfolded says items were appended since the last fold: a key may repeat.
+	unfolded bool
+	// firstExpiry and lastExpiry bound the items' expiries, in unix
+	// nanoseconds: before the first nothing needs reclaiming, from the last
+	// the whole slot goes.
+	firstExpiry, lastExpiry int64
 }
 
 // item is a stored bid: its id, region and advertiser are consecutive in the
@@ -77,25 +90,30 @@ type item struct {
 	arrival, expires         int64
 }
 
+func (it item) size() uint32 { return it.idLen + it.regionLen + it.advLen }
+
 // maxArena bounds a slot's arena so that offsets fit in an item.
 const maxArena = 1<<32 - 1
 
 func (sb *slotBids) put(b store.Bid, expires int64) error {
-	need := len(b.ID) + len(b.Region) + len(b.Advertiser)
-	if len(sb.arena)+need > maxArena {
+	used := len(sb.folded) + len(sb.written)
+	if used+len(b.ID)+len(b.Region)+len(b.Advertiser) > maxArena {
 		return fmt.Errorf("slot %s holds more than %d bytes of bids", b.SlotID, maxArena)
 	}
-	it := item{off: uint32(len(sb.arena)), idLen: uint32(len(b.ID)),
+	it := item{off: uint32(used), idLen: uint32(len(b.ID)),
 		regionLen: uint32(len(b.Region)), advLen: uint32(len(b.Advertiser)),
 		price: b.Price, arrival: b.Arrival.UnixNano(), expires: expires}
-	sb.arena = append(append(append(sb.arena, b.ID...), b.Region...), b.Advertiser...)
-	sb.items = append(sb.items, it)
+	sb.written = append(append(append(sb.written, b.ID...), b.Region...), b.Advertiser...)
+	if len(sb.items) == 0 || expires < sb.firstExpiry {
+		sb.firstExpiry = expires
+	}
 	sb.lastExpiry = max(sb.lastExpiry, expires)
+	sb.items = append(sb.items, it)
+	sb.unfolded = true
 	return nil
 }
 
-// view reads items through one string copy of the arena, so the strings of every
-// bid read share it instead of each being allocated.
+// view reads items from an arena.
 type view string
 
 func (v view) id(it item) string { return string(v[it.off : it.off+it.idLen]) }
@@ -177,10 +195,12 @@ func (s *BidStore) SlotBids(ctx context.Context, slotID string) ([]store.Bid, er
 	if sb == nil {
 		return nil, nil
 	}
-	sb.fold(now)
+	if sb.unfolded || now >= sb.firstExpiry {
+		sb.fold(now)
+	}
 	sh.sizeHint += (len(sb.items) - sh.sizeHint) / sizeHintWeight
 	out := make([]store.Bid, len(sb.items))
-	v := view(sb.arena)
+	v := view(sb.folded)
 	for i, it := range sb.items {
 		out[i] = v.bid(it, slotID)
 	}
@@ -190,16 +210,42 @@ func (s *BidStore) SlotBids(ctx context.Context, slotID string) ([]store.Bid, er
 // sizeHintWeight: each read moves the size hint a quarter of the way.
 const sizeHintWeight = 4
 
-// fold merges items that share a key, keeping the last written in the place of
-// the first, drops the items expired at now, and compacts the arena. Bid ids are
-// unique in practice, so the index is by id alone (a string key hashes several
-// times faster than a pair); an id seen again from another region is told apart
-// by a scan.
+// fold makes the arena one immutable string, merges items that share a key if
+// any were appended since the last fold, drops the items expired at now, and
+// compacts the arena when items went.
 func (sb *slotBids) fold(now int64) {
-	v := view(sb.arena)
-	at := make(map[string]int, len(sb.items))
-	kept := make([]item, 0, len(sb.items))
+	arena := sb.folded
+	if len(sb.written) > 0 {
+		var b strings.Builder
+		b.Grow(len(sb.folded) + len(sb.written))
+		b.WriteString(sb.folded)
+		b.Write(sb.written)
+		arena = b.String()
+	}
+	v, before := view(arena), len(sb.items)
+	if sb.unfolded {
+		sb.items = lastWrites(v, sb.items)
+	}
+	sb.items = slices.DeleteFunc(sb.items, func(it item) bool { return now >= it.expires })
+	if len(sb.items) < before {
+		arena = compact(v, sb.items)
+	}
+	sb.folded, sb.written, sb.unfolded = arena, nil, false
+	sb.firstExpiry, sb.lastExpiry = math.MaxInt64, math.MinInt64
 	for _, it := range sb.items {
+		sb.firstExpiry = min(sb.firstExpiry, it.expires)
+		sb.lastExpiry = max(sb.lastExpiry, it.expires)
+	}
+}
+
+// lastWrites keeps one item per key, the last written in the place of the
+// first, reusing items' memory. Bid ids are unique in practice, so the index is
+// by id alone (a string key hashes several times faster than a pair); an id
+// seen again from another region is told apart by a scan.
+func lastWrites(v view, items []item) []item {
+	at := make(map[string]int, len(items))
+	kept := items[:0]
+	for _, it := range items {
 		id := v.id(it)
 		i, seen := at[id]
 		if seen && v.region(kept[i]) != v.region(it) {
@@ -215,18 +261,7 @@ func (sb *slotBids) fold(now int64) {
 			kept = append(kept, it)
 		}
 	}
-	arena := make([]byte, 0, len(sb.arena))
-	sb.items = kept[:0]
-	for _, it := range kept {
-		if now >= it.expires {
-			continue
-		}
-		n := it.idLen + it.regionLen + it.advLen
-		arena = append(arena, v[it.off:it.off+n]...)
-		it.off = uint32(len(arena)) - n
-		sb.items = append(sb.items, it)
-	}
-	sb.arena = arena
+	return kept
 }
 
 // sameKey finds the kept item with it's region and id.
@@ -239,6 +274,21 @@ func sameKey(v view, kept []item, it item) (int, bool) {
 	return 0, false
 }
 
+// compact copies the strings of items into a new arena and points them at it.
+func compact(v view, items []item) string {
+	n := 0
+	for _, it := range items {
+		n += int(it.size())
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, it := range items {
+		items[i].off = uint32(b.Len())
+		b.WriteString(string(v[it.off : it.off+it.size()]))
+	}
+	return b.String()
+}
+
 // Len returns how many bids the store holds, expired or not.
 func (s *BidStore) Len() int {
 	n := 0
@@ -246,7 +296,9 @@ func (s *BidStore) Len() int {
 		sh := &s.shards[i]
 		sh.mu.Lock()
 		for _, sb := range sh.slots {
-			sb.fold(math.MinInt64)
+			if sb.unfolded {
+				sb.fold(math.MinInt64)
+			}
 			n += len(sb.items)
 		}
 		sh.mu.Unlock()
@@ -254,18 +306,20 @@ func (s *BidStore) Len() int {
 	return n
 }
 
-// Sweep reclaims every expired bid now; the background reclaimer calls it.
+// Sweep reclaims every expired bid now; the background reclaimer calls it. A
+// slot with nothing expired costs two comparisons.
 func (s *BidStore) Sweep() {
 	now := s.now().UnixNano()
 	for i := range s.shards {
 		sh := &s.shards[i]
 		sh.mu.Lock()
 		for id, sb := range sh.slots {
-			if now >= sb.lastExpiry {
+			switch {
+			case now >= sb.lastExpiry:
 				delete(sh.slots, id)
-				continue
+			case now >= sb.firstExpiry:
+				sb.fold(now)
 			}
-			sb.fold(now)
 		}
 		sh.mu.Unlock()
 	}

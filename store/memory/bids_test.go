@@ -208,3 +208,89 @@ func TestBidStoreRoundTrip(t *testing.T) {
 		t.Fatalf("read back %+v, wrote %+v", out, in)
 	}
 }
+
+// TestBidStoreReadsStayAsRead: bids read keep their values while the slot is
+// written, rewritten, read and swept after.
+func TestBidStoreReadsStayAsRead(t *testing.T) {
+	c := newClock()
+	s := NewBidStore(BidOptions{TTL: time.Minute, SweepInterval: time.Hour, Now: c.Now})
+	defer s.Close()
+	ctx := context.Background()
+	first := []store.Bid{bid("s1", "us-east-1", "a"), bid("s1", "eu-west-1", "b")}
+	if err := s.PutBids(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	read, _ := s.SlotBids(ctx, "s1")
+	c.Advance(30 * time.Second)
+	again := bid("s1", "us-east-1", "a")
+	again.Advertiser, again.Price = "adv-2", 9
+	if err := s.PutBids(ctx, []store.Bid{again, bid("s1", "sa-east-1", "c")}); err != nil {
+		t.Fatal(err)
+	}
+	c.Advance(45 * time.Second) // b expires; a's rewrite and c live
+	s.Sweep()
+	now, _ := s.SlotBids(ctx, "s1")
+	if fmt.Sprint(sortedIDs(now)) != "[a c]" {
+		t.Fatalf("after the rewrite and b's expiry, bids %v, want [a c]", sortedIDs(now))
+	}
+	for _, b := range now {
+		if b.ID == "a" && (b.Advertiser != "adv-2" || b.Price != 9) {
+			t.Fatalf("the rewrite of a was not kept: %+v", b)
+		}
+	}
+	if fmt.Sprint(read) != fmt.Sprint(first) {
+		t.Fatalf("bids read earlier changed:\n%+v\nwant\n%+v", read, first)
+	}
+}
+
+// TestBidStoreConcurrent writes, reads and sweeps the same slots at once; every
+// bid written is read back exactly once in the end.
+func TestBidStoreConcurrent(t *testing.T) {
+	s := NewBidStore(BidOptions{SweepInterval: time.Millisecond})
+	defer s.Close()
+	ctx := context.Background()
+	const writers, perWriter, slots = 4, 300, 5
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range perWriter {
+				slot := fmt.Sprintf("s%d", i%slots)
+				b := bid(slot, "us-east-1", fmt.Sprintf("w%d-%d", w, i))
+				// Each bid twice: a rewrite folds into one item.
+				if err := s.PutBids(ctx, []store.Bid{b, b}); err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := s.SlotBids(ctx, slot); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for range 200 {
+			s.Sweep()
+			_ = s.Len()
+		}
+	})
+	wg.Wait()
+	total := 0
+	for i := range slots {
+		got, err := s.SlotBids(ctx, fmt.Sprintf("s%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, b := range got {
+			if seen[b.ID] {
+				t.Fatalf("slot s%d returned bid %s twice", i, b.ID)
+			}
+			seen[b.ID] = true
+		}
+		total += len(got)
+	}
+	if total != writers*perWriter || s.Len() != total {
+		t.Fatalf("read %d bids, Len %d, want %d", total, s.Len(), writers*perWriter)
+	}
+}
