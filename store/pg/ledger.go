@@ -3,9 +3,11 @@
 // Each settlement attempt is one transaction at REPEATABLE READ, the only level
 // DSQL has: a concurrent settler's write to a row this attempt also writes fails
 // it with SQLSTATE 40001, which the engine retries as a conflict. The attempt's
-// statements go as one batch: one round trip on PostgreSQL, whose prepared
-// statements pgx caches; two on DSQL, where each batch is described first
-// because cached statements break when DSQL's schema changes.
+// statements go as one batch, which also says why a slot it did not decide
+// stayed undecided: one round trip on PostgreSQL, whose prepared statements pgx
+// caches; two on DSQL, where each batch is described first because cached
+// statements break when DSQL's schema changes. An attempt that fails costs one
+// more, for its ROLLBACK.
 package pg
 
 import (

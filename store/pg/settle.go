@@ -15,9 +15,11 @@ import (
 
 // A settlement attempt is one transaction sent as one batch. The first statement
 // decides the slot from the row as recorded: settled if its winner can pay,
-// unsold if not, tagged with the attempt's id. Every later statement acts only
-// on a slot this attempt decided settled, so a slot already decided, or one the
-// winner cannot pay for, makes them touch nothing; then COMMIT.
+// unsold if not, tagged with the attempt's id. The second reads, in the same
+// snapshot, why a slot this attempt did not decide stayed undecided. Every later
+// statement acts only on a slot this attempt decided settled, so a slot already
+// decided, or one the winner cannot pay for, makes them touch nothing; then
+// COMMIT.
 const (
 	decide = `UPDATE ad_slots s SET
 	status = CASE WHEN a.balance_micros >= s.price_micros THEN 'settled' ELSE 'unsold' END,
@@ -27,6 +29,13 @@ FROM enterprise_accounts a
 WHERE s.slot_id = $1 AND s.status = 'closed' AND a.account_id = s.winning_advertiser_id
 	AND EXISTS (SELECT 1 FROM enterprise_accounts p WHERE p.account_id = s.publisher_id)
 RETURNING ` + slotColumnsSQL
+
+	// undecided reads the slot unless this attempt decided it: its status, and
+	// whether its winner and both accounts exist.
+	undecided = `SELECT s.status, s.winning_bid_id IS NOT NULL,
+	EXISTS (SELECT 1 FROM enterprise_accounts a WHERE a.account_id = s.winning_advertiser_id),
+	EXISTS (SELECT 1 FROM enterprise_accounts p WHERE p.account_id = s.publisher_id)
+FROM ad_slots s WHERE s.slot_id = $1 AND s.decided_by IS DISTINCT FROM $2`
 
 	// decidedSettled selects the slot this attempt settled.
 	decidedSettled = `FROM ad_slots s
@@ -59,12 +68,20 @@ SELECT s.slot_id, s.winning_bid_id, s.winning_region, s.winning_advertiser_id,
 var settledRows = []int64{1, 1, 1, 2, 1}
 
 // attemptResult is what an attempt's batch did: the slot as it decided it (nil
-// when the slot was not closed, or its accounts are missing), the tags of the
-// writes after the decision, and COMMIT's.
+// when the slot was not closed, or its accounts are missing), the slot as it
+// found it otherwise (nil when there is no such slot), the tags of the writes
+// after the decision, and COMMIT's.
 type attemptResult struct {
 	slot   *store.Slot
+	found  *undecidedSlot
 	writes []pgconn.CommandTag
 	commit pgconn.CommandTag
+}
+
+// undecidedSlot is a slot an attempt did not decide, as the attempt saw it.
+type undecidedSlot struct {
+	status                                 store.SlotStatus
+	hasWinner, hasAdvertiser, hasPublisher bool
 }
 
 // Settle makes one settlement attempt in one transaction.
@@ -100,7 +117,7 @@ func (l *Ledger) attempt(ctx context.Context, conn *pgx.Conn, req store.SettleRe
 		return store.SettleResult{}, fmt.Errorf("slot %s: the transaction ended in %q, not COMMIT",
 			req.Slot.ID, out.commit.String())
 	case out.slot == nil:
-		return store.SettleResult{}, l.explainUndecided(ctx, conn, req.Slot.ID)
+		return store.SettleResult{}, explainUndecided(req.Slot.ID, out.found)
 	}
 	out.slot.ID = req.Slot.ID
 	if out.slot.Winner != nil {
@@ -117,6 +134,7 @@ func (l *Ledger) attemptBatch(req store.SettleRequest, id uuid.UUID) *pgx.Batch 
 	b := &pgx.Batch{}
 	b.Queue(l.begin)
 	b.Queue(decide, req.Slot.ID, raw)
+	b.Queue(undecided, req.Slot.ID, raw)
 	b.Queue(debit, req.Slot.ID, raw)
 	b.Queue(credit, req.Slot.ID, raw)
 	b.Queue(insertSettlement, req.Slot.ID, raw, req.RunID, req.Racer, req.Attempt)
@@ -138,26 +156,29 @@ func sendAttempt(ctx context.Context, conn *pgx.Conn, b *pgx.Batch) (attemptResu
 	return out, err
 }
 
-// readAttempt reads the results of BEGIN, the decision, the writes and COMMIT.
+// readAttempt reads the results of BEGIN, the decision, the read of an
+// undecided slot, the writes and COMMIT.
 func readAttempt(br pgx.BatchResults) (attemptResult, error) {
 	var out attemptResult
 	if _, err := br.Exec(); err != nil {
 		return out, err
 	}
-	rows, err := br.Query()
+	err := readRows(br, func(rows pgx.Rows) error {
+		out.slot = &store.Slot{}
+		return scanSlot(rows, out.slot)
+	})
 	if err != nil {
 		return out, err
 	}
-	for rows.Next() {
-		s := store.Slot{}
-		if err := scanSlot(rows, &s); err != nil {
-			rows.Close()
-			return out, err
-		}
-		out.slot = &s
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	err = readRows(br, func(rows pgx.Rows) error {
+		var status string
+		out.found = &undecidedSlot{}
+		err := rows.Scan(&status, &out.found.hasWinner, &out.found.hasAdvertiser,
+			&out.found.hasPublisher)
+		out.found.status = store.SlotStatus(status)
+		return err
+	})
+	if err != nil {
 		return out, err
 	}
 	for range settledRows {
@@ -169,6 +190,21 @@ func readAttempt(br pgx.BatchResults) (attemptResult, error) {
 	}
 	out.commit, err = br.Exec()
 	return out, err
+}
+
+// readRows reads the next result of the batch, calling scan for each row.
+func readRows(br pgx.BatchResults, scan func(pgx.Rows) error) error {
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // decided turns a committed decision into the engine's terms, checking each
@@ -192,37 +228,29 @@ func decided(s store.Slot, id uuid.UUID, writes []pgconn.CommandTag) (store.Sett
 	return store.SettleResult{Status: store.SlotSettled, SettlementID: id.String(), Slot: s}, nil
 }
 
-const readUndecided = `SELECT s.status, s.winning_bid_id IS NOT NULL,
-	EXISTS (SELECT 1 FROM enterprise_accounts a WHERE a.account_id = s.winning_advertiser_id),
-	EXISTS (SELECT 1 FROM enterprise_accounts p WHERE p.account_id = s.publisher_id)
-FROM ad_slots s WHERE s.slot_id = $1`
-
-// explainUndecided explains an attempt that decided nothing: the slot was
-// already decided, is unknown, or names an account the ledger does not have.
-func (l *Ledger) explainUndecided(ctx context.Context, conn *pgx.Conn, slotID string) error {
-	var status string
-	var hasWinner, hasAdvertiser, hasPublisher bool
-	err := conn.QueryRow(ctx, readUndecided, slotID).Scan(&status, &hasWinner, &hasAdvertiser,
-		&hasPublisher)
+// explainUndecided explains an attempt that decided nothing from the slot as
+// the attempt found it: already decided, unknown, or naming an account the
+// ledger does not have.
+func explainUndecided(slotID string, found *undecidedSlot) error {
 	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	case found == nil:
 		return fmt.Errorf("slot %s: %w", slotID, store.ErrUnknownSlot)
-	case err != nil:
-		return fmt.Errorf("settling slot %s: %w", slotID, err)
-	case store.SlotStatus(status) == store.SlotSettled:
+	case found.status == store.SlotSettled:
 		return fmt.Errorf("slot %s: %w", slotID, store.ErrAlreadySettled)
-	case store.SlotStatus(status) == store.SlotUnsold:
+	case found.status == store.SlotUnsold:
 		return fmt.Errorf("slot %s: %w", slotID, store.ErrAlreadyUnsold)
-	case !hasWinner:
+	case !found.hasWinner:
 		return fmt.Errorf("slot %s is closed without a winner", slotID)
-	case !hasAdvertiser:
+	case !found.hasAdvertiser:
 		return fmt.Errorf("slot %s's advertiser: %w", slotID, store.ErrUnknownAccount)
-	case !hasPublisher:
+	case !found.hasPublisher:
 		return fmt.Errorf("slot %s's publisher: %w", slotID, store.ErrUnknownAccount)
 	}
-	// Closed and complete, yet undecided: it was decided and undone in between.
+	// Closed and complete in the snapshot the decision read, yet undecided: no
+	// statement of the attempt should allow this; trying again is safe.
 	return &store.ConflictError{Code: codeSerializationFailure,
-		Err: fmt.Errorf("slot %s changed while it was being settled", slotID)}
+		Err: fmt.Errorf("slot %s was closed and complete, yet the attempt did not decide it",
+			slotID)}
 }
 
 // decidedElsewhere reports the errors that are a normal part of racing.
