@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/quantedge/qex/internal/retry"
 )
 
 //go:embed ledger/*.sql
@@ -88,11 +90,10 @@ type Execer interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }
 
-// Apply tuning.
-const (
-	applyAttempts = 8
-	applyBackoff  = 50 * time.Millisecond
-)
+// applyRetry is how a statement a concurrent schema change failed is tried
+// again.
+var applyRetry = retry.Policy{Attempts: 8,
+	Backoff: retry.Backoff{Base: 50 * time.Millisecond, Cap: 2 * time.Second}}
 
 // Apply runs every ledger statement, each in its own transaction. A statement
 // that fails with a serialization conflict (a DSQL schema change invalidates
@@ -112,18 +113,10 @@ func Apply(ctx context.Context, db Execer, d Dialect) error {
 }
 
 func applyOne(ctx context.Context, db Execer, sql string) error {
-	var err error
-	for try := range applyAttempts {
-		if _, err = db.Exec(ctx, sql); err == nil || !retryable(err) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(applyBackoff << try):
-		}
-	}
-	return err
+	return applyRetry.Do(ctx, retryable, func() error {
+		_, err := db.Exec(ctx, sql)
+		return err
+	})
 }
 
 // SQLSTATEs a concurrent schema change can raise that a retry resolves.

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/quantedge/qex/internal/pause"
+	"github.com/quantedge/qex/internal/retry"
 	"github.com/quantedge/qex/money"
 	"github.com/quantedge/qex/schema"
 	"github.com/quantedge/qex/store"
@@ -51,11 +52,11 @@ const (
 	DefaultWriters = 4
 	// MaxBatchItems is BatchWriteItem's limit.
 	MaxBatchItems = 25
-	// resendBase and resendCap bound the full-jitter wait before unprocessed
-	// items are sent again.
-	resendBase = 25 * time.Millisecond
-	resendCap  = 2 * time.Second
 )
+
+// resendBackoff is the wait before items DynamoDB left unprocessed, or a call it
+// throttled, are sent again.
+var resendBackoff = retry.Backoff{Base: 25 * time.Millisecond, Cap: 2 * time.Second}
 
 // Item attributes besides the keys and the TTL.
 const (

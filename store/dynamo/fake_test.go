@@ -131,7 +131,7 @@ func TestUnprocessedItemsAreResent(t *testing.T) {
 		t.Fatalf("%d waits, want one before each of 4 resends", len(waits.took))
 	}
 	for i, d := range waits.took {
-		if ceiling := min(resendCap, resendBase<<i); d < 0 || d >= ceiling {
+		if ceiling := min(resendBackoff.Cap, resendBackoff.Base<<i); d < 0 || d >= ceiling {
 			t.Errorf("wait %d: %s, outside [0, %s)", i, d, ceiling)
 		}
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -77,7 +75,7 @@ func (s *BidStore) writeBatch(ctx context.Context, pending []types.WriteRequest)
 		default:
 			return fmt.Errorf("writing %d bids to table %s: %w", len(pending), s.opts.Table, err)
 		}
-		wait := resendDelay(attempt)
+		wait := resendBackoff.Delay(attempt)
 		s.log.Debug("resending bids", "items", len(pending), "attempt", attempt+1, "wait", wait,
 			"throttled", err != nil)
 		if err := s.opts.Sleep(ctx, wait); err != nil {
@@ -86,18 +84,6 @@ func (s *BidStore) writeBatch(ctx context.Context, pending []types.WriteRequest)
 		}
 	}
 }
-
-// resendDelay is full jitter: uniform in [0, min(cap, base·2^attempt)).
-func resendDelay(attempt int) time.Duration {
-	ceiling := resendCap
-	if attempt < maxResendDoubling {
-		ceiling = min(resendCap, resendBase<<attempt)
-	}
-	return time.Duration(rand.Int64N(int64(ceiling)))
-}
-
-// maxResendDoubling: past this many doublings the ceiling is the cap.
-const maxResendDoubling = 16
 
 // throttled reports whether DynamoDB refused a call for capacity.
 func throttled(err error) bool {
