@@ -8,7 +8,6 @@ package schema
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -19,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/quantedge/qex/internal/retry"
+	"github.com/quantedge/qex/internal/sqlstate"
 )
 
 //go:embed ledger/*.sql
@@ -119,21 +119,13 @@ func applyOne(ctx context.Context, db Execer, sql string) error {
 	})
 }
 
-// SQLSTATEs a concurrent schema change can raise that a retry resolves.
-const (
-	serializationFailure = "40001"
-	uniqueViolation      = "23505" // pg_type entry created by a concurrent CREATE TABLE
-	duplicateTable       = "42P07"
-	duplicateObject      = "42710"
-)
-
+// retryable reports the errors a concurrent schema change can raise that a
+// retry resolves. A unique violation is a pg_type entry created by a concurrent
+// CREATE TABLE.
 func retryable(err error) bool {
-	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) {
-		return false
-	}
-	switch pgErr.Code {
-	case serializationFailure, uniqueViolation, duplicateTable, duplicateObject:
+	switch sqlstate.Of(err) {
+	case sqlstate.SerializationFailure, sqlstate.UniqueViolation, sqlstate.DuplicateTable,
+		sqlstate.DuplicateObject:
 		return true
 	}
 	return false

@@ -11,16 +11,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/quantedge/qex/internal/pause"
+	"github.com/quantedge/qex/internal/sqlstate"
 	"github.com/quantedge/qex/money"
 	"github.com/quantedge/qex/store"
 )
 
 // DefaultConflictHistory is how many conflict events the embedded ledger keeps.
 const DefaultConflictHistory = 10_000
-
-// conflictCode is the code the embedded ledger gives a lost race: the SQLSTATE a
-// database gives a serialization failure, so both are shown and counted alike.
-const conflictCode = "40001"
 
 // LedgerOptions configures a Ledger. Zero values take the defaults.
 type LedgerOptions struct {
@@ -200,11 +197,13 @@ func (l *Ledger) read(s store.Slot) (snapshot, error) {
 	return snap, nil
 }
 
-// conflict is a lost race on a row: Detail names the kind of row, so a feed of
-// conflicts shows whether racers collide on slots or on hot accounts.
+// conflict is a lost race on a row, with the code a database gives a
+// serialization failure so that both are shown and counted alike. Detail names
+// the kind of row, so a feed of conflicts shows whether racers collide on slots
+// or on hot accounts.
 func conflict(what, id string) error {
 	return &store.ConflictError{
-		Code:   conflictCode,
+		Code:   sqlstate.SerializationFailure,
 		Detail: what + " row",
 		Err:    fmt.Errorf("%s %s changed since the attempt's snapshot", what, id),
 	}

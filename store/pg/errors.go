@@ -10,19 +10,12 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/quantedge/qex/internal/sqlstate"
 	"github.com/quantedge/qex/store"
 )
 
-// SQLSTATEs the ledger tells apart.
-const (
-	codeSerializationFailure = "40001"
-	codeDeadlock             = "40P01"
-	codeLockTimeout          = "55P03"
-	codeUniqueViolation      = "23505"
-	codeConnectionFailure    = "08006"
-	// settlementKey is the constraint that keeps one settlement per slot.
-	settlementKey = "settlements_pkey"
-)
+// settlementKey is the constraint that keeps one settlement per slot.
+const settlementKey = "settlements_pkey"
 
 // dsqlConflictCode finds DSQL's own code in a 40001 message: OC000 (a row this
 // transaction wrote changed) or OC001 (the schema cache went stale).
@@ -36,11 +29,11 @@ func classify(slotID string, err error) error {
 		return fmt.Errorf("settling slot %s: %w", slotID, err)
 	}
 	switch {
-	case pgErr.Code == codeSerializationFailure || pgErr.Code == codeDeadlock ||
-		pgErr.Code == codeLockTimeout:
+	case pgErr.Code == sqlstate.SerializationFailure || pgErr.Code == sqlstate.Deadlock ||
+		pgErr.Code == sqlstate.LockNotAvailable:
 		return &store.ConflictError{Code: pgErr.Code,
 			Detail: dsqlConflictCode.FindString(pgErr.Message), Err: pgErr}
-	case pgErr.Code == codeUniqueViolation && pgErr.ConstraintName == settlementKey:
+	case pgErr.Code == sqlstate.UniqueViolation && pgErr.ConstraintName == settlementKey:
 		return fmt.Errorf("slot %s: %w: %w", slotID, store.ErrAlreadySettled, err)
 	}
 	return fmt.Errorf("settling slot %s: %w", slotID, err)

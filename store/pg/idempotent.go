@@ -2,12 +2,10 @@ package pg
 
 import (
 	"context"
-	"errors"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
-
 	"github.com/quantedge/qex/internal/retry"
+	"github.com/quantedge/qex/internal/sqlstate"
 )
 
 // idempotentRetry is how a write that is safe to repeat is tried again after a
@@ -20,13 +18,8 @@ var idempotentRetry = retry.Policy{Attempts: 6,
 // inserting one key both write it, and the later commit fails with 40001 where
 // PostgreSQL would have waited and skipped the row.
 func (l *Ledger) execIdempotent(ctx context.Context, sql string, args ...any) error {
-	return idempotentRetry.Do(ctx, serializationFailure, func() error {
+	return idempotentRetry.Do(ctx, sqlstate.SerializationFailed, func() error {
 		_, err := l.pool.Exec(ctx, sql, args...)
 		return err
 	})
-}
-
-func serializationFailure(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == codeSerializationFailure
 }

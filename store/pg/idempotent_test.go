@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/quantedge/qex/internal/sqlstate"
 )
 
 // TestIdempotentWritesRetryConflicts: a write that keeps failing with 40001 is
@@ -33,8 +35,8 @@ func TestIdempotentWritesRetryConflicts(t *testing.T) {
 		code      string
 		wantTries int
 	}{
-		{codeSerializationFailure, idempotentRetry.Attempts},
-		{codeUniqueViolation, idempotentRetry.Attempts + 1},
+		{sqlstate.SerializationFailure, idempotentRetry.Attempts},
+		{sqlstate.UniqueViolation, idempotentRetry.Attempts + 1},
 	}
 	for _, tt := range tests {
 		err := l.execIdempotent(ctx, failWith(tt.code))

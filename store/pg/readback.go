@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/quantedge/qex/internal/sqlstate"
 	"github.com/quantedge/qex/schema"
 	"github.com/quantedge/qex/store"
 )
@@ -57,7 +58,7 @@ func (l *Ledger) readBack(ctx context.Context, req store.SettleRequest, id uuid.
 	case s.Status == store.SlotUnsold:
 		return store.SettleResult{}, fmt.Errorf("slot %s: %w", req.Slot.ID, store.ErrAlreadyUnsold)
 	}
-	return store.SettleResult{}, &store.ConflictError{Code: codeConnectionFailure,
+	return store.SettleResult{}, &store.ConflictError{Code: sqlstate.ConnectionFailure,
 		Detail: "not committed",
 		Err: fmt.Errorf("slot %s: the connection was lost and the attempt did not commit: %w",
 			req.Slot.ID, lost)}

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/quantedge/qex/internal/sqlstate"
 	"github.com/quantedge/qex/store"
 )
 
@@ -248,7 +249,7 @@ func explainUndecided(slotID string, found *undecidedSlot) error {
 	}
 	// Closed and complete in the snapshot the decision read, yet undecided: no
 	// statement of the attempt should allow this; trying again is safe.
-	return &store.ConflictError{Code: codeSerializationFailure,
+	return &store.ConflictError{Code: sqlstate.SerializationFailure,
 		Err: fmt.Errorf("slot %s was closed and complete, yet the attempt did not decide it",
 			slotID)}
 }
