@@ -17,14 +17,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/quantedge/qex/internal/integration"
 )
 
 // Start timing.
 const (
-	startWait  = 20 * time.Second
-	pollEvery  = 50 * time.Millisecond
-	stopWait   = 5 * time.Second
-	envRequire = "QEX_REQUIRE_INTEGRATION"
+	startWait = 20 * time.Second
+	pollEvery = 50 * time.Millisecond
+	stopWait  = 5 * time.Second
 )
 
 // Start runs dynalite for the test and returns its endpoint URL.
@@ -32,10 +33,10 @@ func Start(t testing.TB) string {
 	t.Helper()
 	bin, err := dynaliteBin()
 	if err != nil {
-		unavailable(t, "%v", err)
+		integration.Unavailable(t, "%v", err)
 	}
 	if _, err := exec.LookPath("node"); err != nil {
-		unavailable(t, "Node.js is not installed: dynalite needs it (Debian: apt-get install nodejs npm)")
+		integration.Unavailable(t, "Node.js is not installed: dynalite needs it (Debian: apt-get install nodejs npm)")
 	}
 	port, err := freePort()
 	if err != nil {
@@ -54,14 +55,6 @@ func Start(t testing.TB) string {
 		t.Fatalf("dynalite did not listen on %s: %v\n%s", addr, err, out)
 	}
 	return "http://" + addr
-}
-
-func unavailable(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv(envRequire) == "1" {
-		t.Fatalf(format+" (%s=1: integration tests must run)", append(args, envRequire)...)
-	}
-	t.Skipf(format, args...)
 }
 
 // dynaliteBin finds node_modules/.bin/dynalite at the module's root.

@@ -17,12 +17,14 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/quantedge/qex/internal/integration"
 )
 
-// Environment variables the helper reads.
+// EnvDSN names the server the tests use.
+const EnvDSN = "QEX_TEST_PG_DSN"
+
 const (
-	EnvDSN     = "QEX_TEST_PG_DSN"
-	EnvRequire = "QEX_REQUIRE_INTEGRATION"
 	defaultDSN = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 	dialWait   = 5 * time.Second
 )
@@ -33,15 +35,6 @@ func AdminDSN() string {
 		return dsn
 	}
 	return defaultDSN
-}
-
-// Unavailable skips the test, or fails it when integration tests are required.
-func Unavailable(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv(EnvRequire) == "1" {
-		t.Fatalf(format+" (%s=1: integration tests must run)", append(args, EnvRequire)...)
-	}
-	t.Skipf(format, args...)
 }
 
 // NewDatabase creates an empty database and returns its DSN; it is dropped when
@@ -57,7 +50,7 @@ func NewDatabase(t testing.TB) string {
 	defer cancel()
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
-		Unavailable(t, "PostgreSQL not reachable at %s: set %s to a server's URL to run these tests",
+		integration.Unavailable(t, "PostgreSQL not reachable at %s: set %s to a server's URL to run these tests",
 			u.Redacted(), EnvDSN)
 	}
 	defer conn.Close(context.Background())
