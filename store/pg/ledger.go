@@ -137,10 +137,11 @@ func (l *Ledger) poolConfig(ctx context.Context, opts Options) (*pgxpool.Config,
 		cfg, err = l.dsqlConfig(ctx, *opts.DSQL)
 	} else {
 		cfg, err = pgxpool.ParseConfig(opts.DSN)
-		if err == nil {
-			l.secrets.add(cfg.ConnConfig.Password)
-			postgresSettings(cfg)
+		if err != nil {
+			return nil, unparsableDSN(err)
 		}
+		l.secrets.add(cfg.ConnConfig.Password)
+		postgresSettings(cfg)
 	}
 	if err != nil {
 		return nil, err

@@ -327,3 +327,21 @@ func TestOpenErrors(t *testing.T) {
 		t.Fatalf("serializable on DSQL: %v", err)
 	}
 }
+
+// TestUnparsableDSNHidesPassword: a connection string pgx cannot parse is not
+// quoted back, since pgx masks only the part of a malformed password it can
+// delimit; the error still says what is wrong.
+func TestUnparsableDSNHidesPassword(t *testing.T) {
+	for _, dsn := range []string{
+		`postgres://qex:hunter@2secret@127.0.0.1:notaport/qex`,
+		`host=127.0.0.1 user=qex password=hunter\ 2secret port=notaport`,
+	} {
+		_, err := Open(context.Background(), Options{DSN: dsn})
+		if err == nil || !strings.Contains(err.Error(), "invalid port") {
+			t.Fatalf("DSN %q: %v, want the reason it cannot be parsed", dsn, err)
+		}
+		if strings.Contains(err.Error(), "2secret") {
+			t.Fatalf("DSN %q: the password shows in %q", dsn, err)
+		}
+	}
+}

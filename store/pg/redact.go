@@ -6,6 +6,21 @@ import (
 	"sync"
 )
 
+// unparsableDSN says why a connection string could not be parsed without
+// quoting it. pgx quotes it with the password masked, but only as far as it can
+// tell where a malformed password ends: an unescaped '@' in a URL's password,
+// or an escaped space in key=value form, leaves the rest of it in the text.
+// Nothing else knows the password yet, so nothing else could remove it.
+func unparsableDSN(err error) error {
+	reason := "malformed"
+	// pgx's text is "cannot parse `<connection string>`: <reason>".
+	if at := strings.LastIndex(err.Error(), "`: "); at >= 0 {
+		reason = err.Error()[at+len("`: "):]
+	}
+	return &redactedError{err: err, msg: "the PostgreSQL connection string cannot be parsed: " +
+		reason + " (the string is not shown: it may hold a password)"}
+}
+
 // keptSecrets bounds how many recent secrets (a token per connection) are
 // remembered for redaction: more than a pool holds connections.
 const keptSecrets = 4096
