@@ -133,7 +133,6 @@ func (l *Ledger) dsqlConfig(ctx context.Context, o DSQLOptions) (*pgxpool.Config
 		if err != nil {
 			return err
 		}
-		l.secrets.add(token)
 		cc.Password = token
 		return nil
 	}

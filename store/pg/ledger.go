@@ -70,7 +70,7 @@ type Ledger struct {
 	dialect   schema.Dialect
 	isolation pgx.TxIsoLevel
 	log       *slog.Logger
-	secrets   *redactor
+	secrets   redactor
 
 	// begin opens an attempt's transaction: at the chosen level on PostgreSQL,
 	// plain on DSQL, which has one level and documents no other form.
@@ -82,7 +82,7 @@ type Ledger struct {
 
 // Open connects, checks the connection, and applies the schema when asked.
 func Open(ctx context.Context, opts Options) (*Ledger, error) {
-	l := &Ledger{log: opts.Logger, secrets: &redactor{}, isolation: pgx.RepeatableRead}
+	l := &Ledger{log: opts.Logger, isolation: pgx.RepeatableRead}
 	if l.log == nil {
 		l.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -140,7 +140,7 @@ func (l *Ledger) poolConfig(ctx context.Context, opts Options) (*pgxpool.Config,
 		if err != nil {
 			return nil, unparsableDSN(err)
 		}
-		l.secrets.add(cfg.ConnConfig.Password)
+		l.secrets.password = cfg.ConnConfig.Password
 		postgresSettings(cfg)
 	}
 	if err != nil {

@@ -1,9 +1,8 @@
 package pg
 
 import (
-	"slices"
+	"regexp"
 	"strings"
-	"sync"
 )
 
 // unparsableDSN says why a connection string could not be parsed without
@@ -21,51 +20,45 @@ func unparsableDSN(err error) error {
 		reason + " (the string is not shown: it may hold a password)"}
 }
 
-// keptSecrets bounds how many recent secrets (a token per connection) are
-// remembered for redaction: more than a pool holds connections.
-const keptSecrets = 4096
-
-// redactor removes secrets (DSQL tokens, a DSN's password) from error text, so
-// that no error the ledger returns can carry one to a log or a screen.
+// redactor removes secrets from error text: the password of the connection
+// string, and the signed parts of DSQL tokens (a token is a presigned URL; its
+// X-Amz-* query values are the credential, the signature and any session
+// token). This is defence in depth: pgx puts neither the password nor the
+// token of a connection in the errors it returns once the connection string is
+// parsed (TestOpenErrors and TestConnectErrorsCarryNoToken check the connect
+// errors). Should a driver, a server message or a wrapped error ever quote one,
+// no error the ledger returns carries it to a log or a screen.
 type redactor struct {
-	mu       sync.Mutex
-	secrets  []string // newest last, guarded by mu
-	byLength []string // the same, longest first, guarded by mu
+	// password is set before the pool makes its first connection, and not
+	// changed after.
+	password string
 }
 
-func (r *redactor) add(secret string) {
-	if secret == "" {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.secrets) >= keptSecrets {
-		r.secrets = slices.Delete(r.secrets, 0, 1)
-	}
-	r.secrets = append(r.secrets, secret)
-	r.byLength = slices.Clone(r.secrets)
-	// Longest first: a secret that begins another must not leave its tail.
-	slices.SortStableFunc(r.byLength, func(a, b string) int { return len(b) - len(a) })
-}
+// signedValue is the value of an X-Amz-* query parameter, in a URL's encoded
+// form or decoded.
+var signedValue = regexp.MustCompile("(X-Amz-[A-Za-z-]+=)[^&\\s\"'`]+")
 
-// redact returns err with every known secret in its text replaced; errors.Is and
-// errors.As still see the original.
+// redact returns err with its text cleaned of secrets; errors.Is and errors.As
+// still see the original.
 func (r *redactor) redact(err error) error {
 	if err == nil {
 		return nil
 	}
 	msg := err.Error()
-	r.mu.Lock()
 	clean := msg
-	for _, s := range r.byLength {
-		clean = strings.ReplaceAll(clean, s, "[REDACTED]")
+	if strings.Contains(clean, "X-Amz-") {
+		clean = signedValue.ReplaceAllString(clean, "${1}"+redacted)
 	}
-	r.mu.Unlock()
+	if r.password != "" {
+		clean = strings.ReplaceAll(clean, r.password, redacted)
+	}
 	if clean == msg {
 		return err
 	}
 	return &redactedError{msg: clean, err: err}
 }
+
+const redacted = "[REDACTED]"
 
 type redactedError struct {
 	msg string

@@ -95,8 +95,8 @@ func (l *Ledger) Settle(ctx context.Context, req store.SettleRequest) (store.Set
 	defer conn.Release()
 	res, err := l.attempt(ctx, conn.Conn(), req)
 	if err != nil && !decidedElsewhere(err) {
-		// The server's answers carry no secrets; other errors (a connection's)
-		// might.
+		// A lost race is the server's answer, which quotes no secret: the
+		// common case skips the redactor.
 		err = l.secrets.redact(err)
 	}
 	return res, err
