@@ -130,12 +130,8 @@ func (s *BidStore) Close() error { return nil }
 
 func partitionKey(slotID string) string { return "SLOT" + keySeparator + slotID }
 
-func regionPrefix(region string) string {
-	return "REGION" + keySeparator + region + keySeparator
-}
-
 func sortKey(region, bidID string) string {
-	return regionPrefix(region) + "BID" + keySeparator + bidID
+	return "REGION" + keySeparator + region + keySeparator + "BID" + keySeparator + bidID
 }
 
 // item is a bid as DynamoDB stores it.

@@ -13,22 +13,11 @@ import (
 	"github.com/quantedge/qex/store"
 )
 
-// SlotBids returns the slot's live bids: one Query of its partition, all pages.
+// SlotBids returns the slot's live bids: one Query of its partition, all pages,
+// strongly consistent so that a bid just written is seen, skipping expired items
+// both in DynamoDB (a filter) and here (the filter runs at DynamoDB's clock, the
+// check at ours).
 func (s *BidStore) SlotBids(ctx context.Context, slotID string) ([]store.Bid, error) {
-	return s.query(ctx, slotID, "")
-}
-
-// SlotRegionBids returns the slot's live bids from one region, narrowing the
-// Query with begins_with on the sort key.
-func (s *BidStore) SlotRegionBids(ctx context.Context, slotID, region string) (
-	[]store.Bid, error) {
-	return s.query(ctx, slotID, region)
-}
-
-// query reads a partition, strongly consistent so that a bid just written is
-// seen, skipping expired items both in DynamoDB (a filter) and here (the filter
-// runs at DynamoDB's clock, the check at ours).
-func (s *BidStore) query(ctx context.Context, slotID, region string) ([]store.Bid, error) {
 	now := s.opts.Now().Unix()
 	in := &dynamodb.QueryInput{
 		TableName:              aws.String(s.opts.Table),
@@ -42,12 +31,6 @@ func (s *BidStore) query(ctx context.Context, slotID, region string) ([]store.Bi
 			":now": &types.AttributeValueMemberN{Value: strconv.FormatInt(now, 10)},
 		},
 		ConsistentRead: aws.Bool(true),
-	}
-	if region != "" {
-		in.KeyConditionExpression = aws.String("#pk = :pk AND begins_with(#sk, :region)")
-		in.ExpressionAttributeNames["#sk"] = schema.BidSortKey
-		in.ExpressionAttributeValues[":region"] = &types.AttributeValueMemberS{
-			Value: regionPrefix(region)}
 	}
 	if s.opts.QueryPageLimit > 0 {
 		in.Limit = aws.Int32(s.opts.QueryPageLimit)
