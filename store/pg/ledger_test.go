@@ -198,8 +198,9 @@ func TestLostCommit(t *testing.T) {
 				if !errors.As(err, &ce) || ce.Code != "08006" || !errors.Is(err, lost) {
 					t.Fatalf("Settle = %+v, %v; want a retryable 08006 conflict", res, err)
 				}
-			} else if err != nil || res.Status != store.SlotSettled || res.SettlementID == "" {
-				t.Fatalf("Settle = %+v, %v; want settled (the commit went through)", res, err)
+			} else if err != nil || res.Status != store.SlotSettled || res.SettlementID == "" ||
+				res.Slot.ID != "s1" || res.Slot.Winner == nil || res.Slot.Winner.SlotID != "s1" {
+				t.Fatalf("Settle = %+v, %v; want s1 settled (the commit went through)", res, err)
 			}
 			r := storetest.CleanAudit(t, l)
 			if want := map[bool]int{true: 1, false: 0}[tt.serverRan]; r.Settlements != want {

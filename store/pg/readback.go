@@ -30,7 +30,7 @@ func (l *Ledger) readBack(ctx context.Context, req store.SettleRequest, id uuid.
 	lost error) (store.SettleResult, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readBackTimeout)
 	defer cancel()
-	s := store.Slot{ID: req.Slot.ID}
+	var s store.Slot
 	var decidedBy pgtype.UUID
 	query := readOutcome
 	if l.dialect == schema.PostgreSQL {
@@ -43,9 +43,6 @@ func (l *Ledger) readBack(ctx context.Context, req store.SettleRequest, id uuid.
 		return store.SettleResult{}, fmt.Errorf(
 			"settling slot %s: the connection was lost during commit (%v) and reading the outcome "+
 				"back failed: %w", req.Slot.ID, lost, err)
-	}
-	if s.Winner != nil {
-		s.Winner.SlotID = s.ID
 	}
 	ours := decidedBy.Valid && decidedBy.Bytes == id
 	switch {

@@ -120,10 +120,6 @@ func (l *Ledger) attempt(ctx context.Context, conn *pgx.Conn, req store.SettleRe
 	case out.slot == nil:
 		return store.SettleResult{}, explainUndecided(req.Slot.ID, out.found)
 	}
-	out.slot.ID = req.Slot.ID
-	if out.slot.Winner != nil {
-		out.slot.Winner.SlotID = req.Slot.ID
-	}
 	return decided(*out.slot, id, out.writes)
 }
 

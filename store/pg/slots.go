@@ -63,9 +63,9 @@ func slotColumns(slots []store.Slot) []any {
 		prices, runs, closed}
 }
 
-const slotColumnsSQL = `s.status, coalesce(s.reason, ''), s.publisher_id, s.floor_micros,
-	s.winning_bid_id, s.winning_region, s.winning_advertiser_id, s.winning_bid_micros,
-	s.winning_arrival, s.price_micros, s.run_id, s.closed_at`
+const slotColumnsSQL = `s.slot_id, s.status, coalesce(s.reason, ''), s.publisher_id,
+	s.floor_micros, s.winning_bid_id, s.winning_region, s.winning_advertiser_id,
+	s.winning_bid_micros, s.winning_arrival, s.price_micros, s.run_id, s.closed_at`
 
 // scanSlot reads the columns of slotColumnsSQL, then any extra destinations.
 func scanSlot(row pgx.Row, s *store.Slot, extra ...any) error {
@@ -74,8 +74,8 @@ func scanSlot(row pgx.Row, s *store.Slot, extra ...any) error {
 	var bidPrice *int64
 	var arrival *time.Time
 	var floor, price int64
-	dest := append([]any{&status, &s.Reason, &s.Publisher, &floor, &bidID, &region, &adv,
-		&bidPrice, &arrival, &price, &s.RunID, &s.ClosedAt}, extra...)
+	dest := append([]any{&s.ID, &status, &s.Reason, &s.Publisher, &floor, &bidID, &region,
+		&adv, &bidPrice, &arrival, &price, &s.RunID, &s.ClosedAt}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func scanSlot(row pgx.Row, s *store.Slot, extra ...any) error {
 	return nil
 }
 
-const pendingSlots = `SELECT ` + slotColumnsSQL + `, s.slot_id
+const pendingSlots = `SELECT ` + slotColumnsSQL + `
 FROM ad_slots s
 WHERE s.status = 'closed' AND s.closed_at < $1 AND ($2 = '' OR s.run_id = $2)
 ORDER BY s.closed_at, s.slot_id`
@@ -106,7 +106,7 @@ func (l *Ledger) PendingSlots(ctx context.Context, f store.PendingFilter) ([]sto
 	var out []store.Slot
 	for rows.Next() {
 		var s store.Slot
-		if err := scanSlot(rows, &s, &s.ID); err != nil {
+		if err := scanSlot(rows, &s); err != nil {
 			return nil, err
 		}
 		out = append(out, s)

@@ -142,8 +142,10 @@ func recordedWinnerPays(t *testing.T, l store.Ledger) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := res.Slot.Winner; w == nil || w.Advertiser != "adv-1" || res.Slot.Price != 2*money.Dollar {
-		t.Fatalf("settled %+v, want the recorded winner adv-1 at $2", res.Slot)
+	w := res.Slot.Winner
+	if w == nil || w.Advertiser != "adv-1" || w.SlotID != "s1" || res.Slot.ID != "s1" ||
+		res.Slot.Price != 2*money.Dollar {
+		t.Fatalf("settled %+v, want slot s1 and its recorded winner adv-1 at $2", res.Slot)
 	}
 	top, err := l.TopAccounts(context.Background(), store.Advertiser, 10)
 	if err != nil || len(top) != 2 || top[1].ID != "adv-1" || top[1].Balance != 8*money.Dollar {
@@ -208,8 +210,9 @@ func pendingSlots(t *testing.T, l store.Ledger) {
 	if len(got) != 2 || got[0].ID != "b" || got[1].ID != "a" {
 		t.Fatalf("pending = %+v, want [b a] (oldest first, c too new, u unsold)", got)
 	}
-	if w := got[1].Winner; w == nil || w.ID != "bid-a" || !w.Arrival.Equal(a.Winner.Arrival) ||
-		got[1].Price != 1 || got[1].Floor != a.Floor || got[1].RunID != "run-1" {
+	if w := got[1].Winner; w == nil || w.ID != "bid-a" || w.SlotID != "a" ||
+		!w.Arrival.Equal(a.Winner.Arrival) || got[1].Price != 1 || got[1].Floor != a.Floor ||
+		got[1].RunID != "run-1" {
 		t.Fatalf("pending slot read back as %+v (winner %+v)", got[1], got[1].Winner)
 	}
 	got, err = l.PendingSlots(ctx, store.PendingFilter{ClosedBefore: ClosedAt.Add(2 * time.Hour),
