@@ -66,14 +66,12 @@ type Options struct {
 
 // Ledger is the ledger in a PostgreSQL-compatible database.
 type Ledger struct {
-	pool      *pgxpool.Pool
-	dialect   schema.Dialect
-	isolation pgx.TxIsoLevel
-	log       *slog.Logger
-	secrets   redactor
+	pool    *pgxpool.Pool
+	dialect schema.Dialect
+	log     *slog.Logger
+	secrets redactor
 
-	// begin opens an attempt's transaction: at the chosen level on PostgreSQL,
-	// plain on DSQL, which has one level and documents no other form.
+	// begin opens an attempt's transaction (see beginAttempt).
 	begin string
 	// send runs an attempt's batch; tests replace it to lose the connection at
 	// the worst moment.
@@ -82,7 +80,7 @@ type Ledger struct {
 
 // Open connects, checks the connection, and applies the schema when asked.
 func Open(ctx context.Context, opts Options) (*Ledger, error) {
-	l := &Ledger{log: opts.Logger, isolation: pgx.RepeatableRead}
+	l := &Ledger{log: opts.Logger}
 	if l.log == nil {
 		l.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -91,15 +89,8 @@ func Open(ctx context.Context, opts Options) (*Ledger, error) {
 	if err != nil {
 		return nil, l.secrets.redact(err)
 	}
-	l.begin = "BEGIN"
-	if l.dialect == schema.PostgreSQL {
-		if opts.Serializable {
-			l.isolation = pgx.Serializable
-		}
-		l.begin = "BEGIN ISOLATION LEVEL " + string(l.isolation)
-	} else if opts.Serializable {
-		return nil, errors.New("Aurora DSQL runs every transaction at REPEATABLE READ: " +
-			"drop the serializable setting")
+	if l.begin, err = beginAttempt(l.dialect, opts.Serializable); err != nil {
+		return nil, err
 	}
 	if err := l.connect(ctx, cfg); err != nil {
 		return nil, err
@@ -111,6 +102,22 @@ func Open(ctx context.Context, opts Options) (*Ledger, error) {
 		}
 	}
 	return l, nil
+}
+
+// beginAttempt is the statement that opens an attempt's transaction: at the
+// chosen level on PostgreSQL, plain on DSQL, which has one level and documents
+// no other form.
+func beginAttempt(d schema.Dialect, serializable bool) (string, error) {
+	switch {
+	case d == schema.DSQL && serializable:
+		return "", errors.New("Aurora DSQL runs every transaction at REPEATABLE READ: " +
+			"drop the serializable setting")
+	case d == schema.DSQL:
+		return "BEGIN", nil
+	case serializable:
+		return "BEGIN ISOLATION LEVEL " + string(pgx.Serializable), nil
+	}
+	return "BEGIN ISOLATION LEVEL " + string(pgx.RepeatableRead), nil
 }
 
 // connect opens the pool and makes one connection, to fail early and clearly.

@@ -346,3 +346,40 @@ func TestUnparsableDSNHidesPassword(t *testing.T) {
 		}
 	}
 }
+
+// TestAttemptIsolation: an attempt's transaction opens at REPEATABLE READ, or
+// SERIALIZABLE when asked, on PostgreSQL; on DSQL, at its one level, and asking
+// for another is an error.
+func TestAttemptIsolation(t *testing.T) {
+	ctx := context.Background()
+	l := open(t)
+	for _, serializable := range []bool{false, true} {
+		begin, err := beginAttempt(schema.PostgreSQL, serializable)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var level string
+		conn, err := l.pool.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx, begin); err != nil {
+			t.Fatalf("%s: %v", begin, err)
+		}
+		err = conn.QueryRow(ctx, "SHOW transaction_isolation").Scan(&level)
+		if _, rerr := conn.Exec(ctx, "ROLLBACK"); err == nil {
+			err = rerr
+		}
+		conn.Release()
+		want := map[bool]string{false: "repeatable read", true: "serializable"}[serializable]
+		if err != nil || level != want {
+			t.Fatalf("%s: transaction at %q, %v; want %q", begin, level, err, want)
+		}
+	}
+	if begin, err := beginAttempt(schema.DSQL, false); err != nil || begin != "BEGIN" {
+		t.Fatalf("DSQL: %q, %v; want a plain BEGIN", begin, err)
+	}
+	if _, err := beginAttempt(schema.DSQL, true); err == nil {
+		t.Fatal("DSQL accepted SERIALIZABLE")
+	}
+}
