@@ -38,15 +38,15 @@ type Ledger struct {
 	latency time.Duration
 	now     func() time.Time
 
-	mu          sync.RWMutex
-	accounts    map[string]*accountRow
-	slots       map[string]*slotRow
-	pending     map[string]struct{} // slots closed with a winner, not yet settled
-	settlements []store.Settlement
-	bySlot      map[string]int // unique index: slot id -> position in settlements
-	entries     []entry
-	conflicts   *ring[store.ConflictEvent]
-	runs        map[string]store.Run
+	mu           sync.RWMutex
+	accounts     map[string]*accountRow
+	slots        map[string]*slotRow
+	pending      map[string]struct{} // slots closed with a winner, not yet settled
+	settlements  []store.Settlement
+	settledSlots map[string]struct{} // slots with a settlement: its unique index
+	entries      []entry
+	conflicts    *ring[store.ConflictEvent]
+	runs         map[string]store.Run
 }
 
 type accountRow struct {
@@ -81,14 +81,14 @@ func NewLedger(opts LedgerOptions) *Ledger {
 		opts.Now = time.Now
 	}
 	return &Ledger{
-		latency:   opts.CommitLatency,
-		now:       opts.Now,
-		accounts:  make(map[string]*accountRow),
-		slots:     make(map[string]*slotRow),
-		pending:   make(map[string]struct{}),
-		bySlot:    make(map[string]int),
-		conflicts: newRing[store.ConflictEvent](opts.ConflictHistory),
-		runs:      make(map[string]store.Run),
+		latency:      opts.CommitLatency,
+		now:          opts.Now,
+		accounts:     make(map[string]*accountRow),
+		slots:        make(map[string]*slotRow),
+		pending:      make(map[string]struct{}),
+		settledSlots: make(map[string]struct{}),
+		conflicts:    newRing[store.ConflictEvent](opts.ConflictHistory),
+		runs:         make(map[string]store.Run),
 	}
 }
 
@@ -243,7 +243,7 @@ func (l *Ledger) commitSettlement(snap snapshot, req store.SettleRequest) (
 	case pub.version != snap.pubVersion:
 		return store.SettleResult{}, conflict("account", pub.account.ID)
 	}
-	if _, dup := l.bySlot[s.ID]; dup {
+	if _, dup := l.settledSlots[s.ID]; dup {
 		// The slot row's version guards this too; the unique index is the last word.
 		return store.SettleResult{}, fmt.Errorf("slot %s: %w", s.ID, store.ErrAlreadySettled)
 	}
@@ -261,7 +261,7 @@ func (l *Ledger) commitSettlement(snap snapshot, req store.SettleRequest) (
 		Advertiser: adv.account.ID, Publisher: pub.account.ID, Amount: s.Price,
 		RunID: req.RunID, Racer: req.Racer, Attempt: req.Attempt, SettledAt: l.now(),
 	})
-	l.bySlot[s.ID] = at
+	l.settledSlots[s.ID] = struct{}{}
 	l.entries = append(l.entries,
 		entry{settlement: at, account: adv.account.ID, amount: -s.Price},
 		entry{settlement: at, account: pub.account.ID, amount: s.Price})
