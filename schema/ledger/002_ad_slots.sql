@@ -1,8 +1,9 @@
 -- Closed auctions. A slot closed with a winner carries the winning bid and its
 -- price, so any process can settle it from this row alone. Settling moves status
 -- from closed to settled (or unsold), records which attempt decided it
--- (decided_by, the settlement's id) and bumps version: concurrent settlers of one
--- slot always write this row, so they always collide.
+-- (decided_by: the attempt's id, which is also the settlement's id when the slot
+-- settled) and bumps version: concurrent settlers of one slot always write this
+-- row, so they always collide.
 CREATE TABLE IF NOT EXISTS ad_slots (
     slot_id               text PRIMARY KEY,
     publisher_id          text NOT NULL,

@@ -24,7 +24,7 @@ func (l *Ledger) SeedAccounts(ctx context.Context, accounts []store.Account) err
 		for i, a := range chunk {
 			ids[i], kinds[i], amounts[i] = a.ID, string(a.Kind), int64(a.Initial)
 		}
-		if err := l.execIdempotent(ctx, seedAccounts, ids, kinds, amounts); err != nil {
+		if err := l.execRetrying(ctx, seedAccounts, ids, kinds, amounts); err != nil {
 			return l.secrets.redact(fmt.Errorf("seeding %d accounts: %w", len(chunk), err))
 		}
 	}

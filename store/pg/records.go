@@ -26,7 +26,7 @@ func (l *Ledger) RecordConflicts(ctx context.Context, events []store.ConflictEve
 			slots[i], runs[i], codes[i], details[i] = e.SlotID, e.RunID, e.Code, e.Detail
 			attempts[i], racers[i], at[i] = int32(e.Attempt), int32(e.Racer), e.At
 		}
-		err := l.execIdempotent(ctx, recordConflicts, slots, runs, attempts, racers, codes, details,
+		err := l.execRetrying(ctx, recordConflicts, slots, runs, attempts, racers, codes, details,
 			at)
 		if err != nil {
 			return l.secrets.redact(fmt.Errorf("recording %d conflict events: %w", n, err))
@@ -49,7 +49,7 @@ func (l *Ledger) RecordRun(ctx context.Context, run store.Run) error {
 	if run.Summary != "" {
 		summary = &run.Summary
 	}
-	err := l.execIdempotent(ctx, recordRun, run.ID, run.StartedAt, ended, run.Config, summary)
+	err := l.execRetrying(ctx, recordRun, run.ID, run.StartedAt, ended, run.Config, summary)
 	if err != nil {
 		return l.secrets.redact(fmt.Errorf("recording run %s: %w", run.ID, err))
 	}

@@ -30,7 +30,7 @@ func (l *Ledger) CloseSlots(ctx context.Context, slots []store.Slot) error {
 	}
 	for start := 0; start < len(slots); start += maxRowsPerStatement {
 		chunk := slots[start:min(start+maxRowsPerStatement, len(slots))]
-		if err := l.execIdempotent(ctx, closeSlots, slotColumns(chunk)...); err != nil {
+		if err := l.execRetrying(ctx, closeSlots, slotColumns(chunk)...); err != nil {
 			return l.secrets.redact(fmt.Errorf("recording %d closed slots: %w", len(chunk), err))
 		}
 	}

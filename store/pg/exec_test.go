@@ -10,11 +10,11 @@ import (
 	"github.com/quantedge/qex/internal/sqlstate"
 )
 
-// TestIdempotentWritesRetryConflicts: a write that keeps failing with 40001 is
-// tried idempotentRetry.Attempts times and fails with that error; any other
+// TestExecRetriesConflicts: a statement that keeps failing with 40001 is
+// tried execRetry.Attempts times and fails with that error; any other
 // error is not tried again. A sequence counts the tries: nextval survives the
 // rollback of the statement that called it.
-func TestIdempotentWritesRetryConflicts(t *testing.T) {
+func TestExecRetriesConflicts(t *testing.T) {
 	ctx := context.Background()
 	l := open(t)
 	if _, err := l.pool.Exec(ctx, `CREATE SEQUENCE tries`); err != nil {
@@ -35,11 +35,11 @@ func TestIdempotentWritesRetryConflicts(t *testing.T) {
 		code      string
 		wantTries int
 	}{
-		{sqlstate.SerializationFailure, idempotentRetry.Attempts},
-		{sqlstate.UniqueViolation, idempotentRetry.Attempts + 1},
+		{sqlstate.SerializationFailure, execRetry.Attempts},
+		{sqlstate.UniqueViolation, execRetry.Attempts + 1},
 	}
 	for _, tt := range tests {
-		err := l.execIdempotent(ctx, failWith(tt.code))
+		err := l.execRetrying(ctx, failWith(tt.code))
 		var pgErr *pgconn.PgError
 		if !errors.As(err, &pgErr) || pgErr.Code != tt.code || tries() != tt.wantTries {
 			t.Fatalf("SQLSTATE %s: %v after %d tries in all, want it after %d", tt.code, err,
