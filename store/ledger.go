@@ -186,7 +186,8 @@ type Ledger interface {
 	RecordConflicts(ctx context.Context, events []ConflictEvent) error
 	// RecordRun creates or updates a run record.
 	RecordRun(ctx context.Context, run Run) error
-	// TopAccounts returns up to n accounts of a kind with the largest balances.
+	// TopAccounts returns up to n accounts of a kind with the largest balances,
+	// largest first, ties by account id; none when n is zero or less.
 	TopAccounts(ctx context.Context, kind AccountKind, n int) ([]Account, error)
 	// Audit checks the ledger's invariants.
 	Audit(ctx context.Context) (AuditReport, error)

@@ -324,10 +324,11 @@ func (l *Ledger) RecordRun(ctx context.Context, run store.Run) error {
 	return nil
 }
 
-// TopAccounts returns up to n accounts of a kind, largest balance first.
+// TopAccounts returns up to n accounts of a kind, largest balance first; none
+// when n is zero or less.
 func (l *Ledger) TopAccounts(ctx context.Context, kind store.AccountKind, n int) (
 	[]store.Account, error) {
-	if err := ctx.Err(); err != nil {
+	if err := ctx.Err(); err != nil || n <= 0 {
 		return nil, err
 	}
 	l.mu.RLock()
@@ -341,7 +342,7 @@ func (l *Ledger) TopAccounts(ctx context.Context, kind store.AccountKind, n int)
 	slices.SortFunc(out, func(a, b store.Account) int {
 		return cmp.Or(cmp.Compare(b.Balance, a.Balance), cmp.Compare(a.ID, b.ID))
 	})
-	if n >= 0 && len(out) > n {
+	if len(out) > n {
 		out = out[:n]
 	}
 	return out, nil

@@ -35,9 +35,13 @@ const topAccounts = `SELECT account_id, balance_micros, initial_balance_micros
 FROM enterprise_accounts WHERE kind = $1
 ORDER BY balance_micros DESC, account_id LIMIT $2`
 
-// TopAccounts returns up to n accounts of a kind, largest balance first.
+// TopAccounts returns up to n accounts of a kind, largest balance first; none
+// when n is zero or less.
 func (l *Ledger) TopAccounts(ctx context.Context, kind store.AccountKind, n int) (
 	[]store.Account, error) {
+	if n <= 0 {
+		return nil, nil
+	}
 	rows, err := l.pool.Query(ctx, topAccounts, string(kind), n)
 	if err != nil {
 		return nil, l.secrets.redact(fmt.Errorf("reading balances: %w", err))

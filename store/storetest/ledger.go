@@ -5,6 +5,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -89,6 +90,7 @@ func LedgerContract(t *testing.T, open OpenLedger) {
 		{"an advertiser is its own publisher", ownPublisher},
 		{"pending slots", pendingSlots},
 		{"seeding again keeps balances", seedingKeepsBalances},
+		{"top accounts", topAccounts},
 		{"invalid slots are refused whole", invalidSlotsRefused},
 	}
 	for _, tt := range tests {
@@ -246,6 +248,40 @@ func seedingKeepsBalances(t *testing.T, l store.Ledger) {
 	}
 	if r := CleanAudit(t, l); r.Accounts != 3 || r.InitialTotal != 20*money.Dollar {
 		t.Fatalf("audit after re-seeding: %+v", r)
+	}
+}
+
+// topAccounts: up to n accounts of a kind, largest balance first, ties by id;
+// none for n of zero or less.
+func topAccounts(t *testing.T, l store.Ledger) {
+	ctx := context.Background()
+	err := l.SeedAccounts(ctx, []store.Account{
+		{ID: "adv-b", Kind: store.Advertiser, Initial: 5 * money.Dollar},
+		{ID: "adv-a", Kind: store.Advertiser, Initial: 5 * money.Dollar},
+		{ID: "adv-c", Kind: store.Advertiser, Initial: 9 * money.Dollar},
+		{ID: "pub-1", Kind: store.Publisher},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		n    int
+		want string
+	}{
+		{10, "[adv-c adv-a adv-b]"},
+		{2, "[adv-c adv-a]"},
+		{0, "[]"},
+		{-1, "[]"},
+	}
+	for _, tt := range tests {
+		top, err := l.TopAccounts(ctx, store.Advertiser, tt.n)
+		ids := make([]string, len(top))
+		for i, a := range top {
+			ids[i] = a.ID
+		}
+		if err != nil || fmt.Sprint(ids) != tt.want {
+			t.Errorf("TopAccounts(advertiser, %d) = %v, %v; want %s", tt.n, ids, err, tt.want)
+		}
 	}
 }
 
