@@ -168,6 +168,7 @@ func (c Config) Validate() error {
 	check(c.ReconcileInterval >= MinReconcileInterval, "reconcile interval must be at least %s, got %s",
 		MinReconcileInterval, c.ReconcileInterval)
 	check(c.ReconcileGrace >= 0, "reconcile grace must not be negative")
-	check(c.DrainTimeout >= 0, "drain timeout must not be negative")
+	check(c.DrainTimeout > 0, "drain timeout must be positive: a run needs time to "+
+		"record and settle the auctions it closes")
 	return errors.Join(errs...)
 }

@@ -42,6 +42,7 @@ type options struct {
 const (
 	defaultHeadlessDuration = 10 * time.Second
 	defaultCommitLatency    = 2 * time.Millisecond
+	minTick                 = 50 * time.Millisecond // faster than a terminal shows
 	envPrefix               = "QEX_"
 )
 
@@ -262,7 +263,7 @@ func (o *options) check(given map[string]bool) error {
 	refuse(o.duration < 0, "--duration must not be negative, got %s", o.duration)
 	refuse(o.commitLatency < 0, "--commit-latency must not be negative, got %s", o.commitLatency)
 	refuse(o.bidTTL <= 0, "--bid-ttl must be positive, got %s", o.bidTTL)
-	refuse(o.tick <= 0, "--tick must be positive, got %s", o.tick)
+	refuse(o.tick < minTick, "--tick must be at least %s, got %s", minTick, o.tick)
 	refuse(o.bidTTL > 0 && o.bidTTL <= o.cfg.SlotWindow,
 		"--bid-ttl %s must outlast --slot-window %s, or every bid expires before its auction",
 		o.bidTTL, o.cfg.SlotWindow)
