@@ -10,7 +10,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/logging"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/quantedge/qex/store"
 	"github.com/quantedge/qex/store/memory"
@@ -76,8 +75,8 @@ func (l *ledgerOptions) check(given map[string]bool) error {
 			}
 		}
 	case ledgerPostgres:
-		if _, err := pgconn.ParseConfig(l.pgDSN); err != nil {
-			return fmt.Errorf("--pg-dsn: %w", err) // pgx masks the password in the text
+		if err := pg.CheckDSN(l.pgDSN); err != nil {
+			return fmt.Errorf("--pg-dsn: %w", err)
 		}
 	case ledgerDSQL:
 		if l.dsqlEndpoint == "" {

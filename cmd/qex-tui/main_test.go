@@ -291,3 +291,21 @@ func TestFailedStartKeepsTheOutcomesFile(t *testing.T) {
 		t.Fatalf("the outcomes file now holds %q (%v), want %q", got, err, earlier)
 	}
 }
+
+// TestDSNPasswordNeverShown: a password in --pg-dsn is not printed, whether the
+// server cannot be reached or the string cannot even be parsed (an unescaped
+// '@' in the password).
+func TestDSNPasswordNeverShown(t *testing.T) {
+	for _, dsn := range []string{
+		"postgres://qex:hunter2secret@127.0.0.1:1/x?connect_timeout=2",
+		"postgres://qex:hunter2@secret@127.0.0.1:notaport/x",
+		"host=127.0.0.1 port=1 user=qex password=hunter2\\ secret connect_timeout=2",
+	} {
+		code, stdout, stderr := runCmd(t, "--headless", "--duration", "1s", "--ledger",
+			"postgres", "--pg-dsn", dsn)
+		if code == exitOK || strings.Contains(stdout+stderr, "secret") ||
+			strings.Contains(stdout+stderr, "hunter2") {
+			t.Errorf("%s: exit %d, printed %q %q", dsn, code, stdout, stderr)
+		}
+	}
+}

@@ -3,7 +3,18 @@ package pg
 import (
 	"regexp"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
+
+// CheckDSN reports whether a PostgreSQL connection string can be parsed, and
+// if not why, without quoting it.
+func CheckDSN(dsn string) error {
+	if _, err := pgconn.ParseConfig(dsn); err != nil {
+		return unparsableDSN(err)
+	}
+	return nil
+}
 
 // unparsableDSN says why a connection string could not be parsed without
 // quoting it. pgx quotes it with the password masked, but only as far as it can
