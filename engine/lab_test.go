@@ -131,6 +131,30 @@ func TestLabWorkGrowsSuperlinearly(t *testing.T) {
 	}
 }
 
+// Finding 6: no backoff at all finishes soonest, at every client count, but
+// from 100 clients on at three times the attempts of full jitter or more.
+func TestLabNoBackoffFinishesSoonest(t *testing.T) {
+	r, err := publishedSweep()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range r.Config.Clients {
+		none := sweepPoint(t, r, StrategyNone, n)
+		for _, s := range r.Config.Strategies {
+			if p := sweepPoint(t, r, s, n); s != StrategyNone &&
+				p.MeanCompletion <= none.MeanCompletion {
+				t.Errorf("%d clients: %s completes in %s, no later than no backoff's %s", n, s,
+					p.MeanCompletion, none.MeanCompletion)
+			}
+		}
+		full := sweepPoint(t, r, StrategyFullJitter, n).MeanAttempts
+		if n >= 100 && none.MeanAttempts < 3*full {
+			t.Errorf("%d clients: no backoff %.1f attempts, less than three times full "+
+				"jitter's %.1f", n, none.MeanAttempts, full)
+		}
+	}
+}
+
 // TestLabIsDeterministic: one seed prints one table, whatever the goroutines do.
 func TestLabIsDeterministic(t *testing.T) {
 	cfg := DefaultLabConfig()
