@@ -197,7 +197,7 @@ func TestLabCommandRunsLab(t *testing.T) {
 	for _, c := range cmd().(tea.BatchMsg) {
 		go c()
 	}
-	<-lab.called
+	await(t, lab.called, "call to the lab")
 }
 
 func TestLabRunsInBackground(t *testing.T) {
@@ -263,11 +263,12 @@ func TestLabQuitCancels(t *testing.T) {
 	for _, c := range cmd().(tea.BatchMsg) {
 		go func() { msgs <- c() }()
 	}
-	<-lab.called
+	await(t, lab.called, "call to the lab")
 	if _, cmd := m.Update(press("q")); cmd == nil {
 		t.Fatal("q gave no command")
 	}
-	for msg := range msgs {
+	for {
+		msg := await(t, msgs, "outcome of the cancelled sweep")
 		if done, ok := msg.(labDoneMsg); ok {
 			if !errors.Is(done.err, context.Canceled) {
 				t.Errorf("the sweep ended with %v, want it cancelled", done.err)

@@ -83,6 +83,23 @@ func withLab(lab labFunc) Model {
 	return m
 }
 
+// awaitTimeout bounds a wait on the lab's goroutines: far longer than they
+// take, so that a lab that never answers fails its test instead of hanging it.
+const awaitTimeout = 10 * time.Second
+
+// await returns the next value from ch, or fails t after awaitTimeout.
+func await[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(awaitTimeout):
+		t.Fatalf("no %s within %s", what, awaitTimeout)
+	}
+	var zero T
+	return zero
+}
+
 // runCmds runs cmd and every command its messages lead to, one at a time as
 // they come, feeding the messages to m, until the lab's outcome arrives. Every
 // progress message lets lab go on.
