@@ -91,7 +91,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// moveFocus handles the keys that move between panes and regions.
+// moveFocus handles the keys that move between panes and regions. The region
+// keys work whatever pane has the focus, as do the rate and outage keys that
+// act on the region they pick.
 func (m *Model) moveFocus(msg tea.KeyMsg) bool {
 	switch {
 	case key.Matches(msg, m.keys.NextPane):
@@ -101,13 +103,9 @@ func (m *Model) moveFocus(msg tea.KeyMsg) bool {
 	case key.Matches(msg, m.keys.Pane):
 		m.focus = pane(msg.String()[0] - '1')
 	case key.Matches(msg, m.keys.Up):
-		if m.focus == paneTraffic {
-			m.region = max(m.region-1, 0)
-		}
+		m.region = max(m.region-1, 0)
 	case key.Matches(msg, m.keys.Down):
-		if m.focus == paneTraffic {
-			m.region = max(min(m.region+1, len(m.snap.Regions)-1), 0)
-		}
+		m.region = max(min(m.region+1, len(m.snap.Regions)-1), 0)
 	default:
 		return false
 	}
