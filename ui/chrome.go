@@ -66,8 +66,9 @@ func (m Model) footer(w int) string {
 	case m.note != "":
 		line += theme.dim.Render(" │ ") + m.note
 	}
-	hints := " " + m.help.ShortHelpView(m.keys.ShortHelp())
-	return pad(line, w) + "\n" + pad(hints, w)
+	hints := m.help
+	hints.Width = w - 1 // the line's leading space
+	return pad(line, w) + "\n" + pad(" "+hints.ShortHelpView(m.keys.ShortHelp()), w)
 }
 
 // spread puts left at the start of a w-cell line and right at its end; right

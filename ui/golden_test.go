@@ -35,9 +35,12 @@ func TestDynamoDBGolden(t *testing.T) {
 }
 
 func TestHelpGolden(t *testing.T) {
-	m := fed(&fakeExchange{}, 120, 40, goldenTicks)
-	m = update(m, press("?"))
-	golden.RequireEqual(t, m.View())
+	for _, size := range []struct{ w, h int }{{120, 40}, {100, 30}, {80, 24}} {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			m := fed(&fakeExchange{}, size.w, size.h, goldenTicks)
+			golden.RequireEqual(t, update(m, press("?")).View())
+		})
+	}
 }
 
 // namedKeys are the keys the tests press by name.

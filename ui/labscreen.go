@@ -14,7 +14,6 @@ import (
 const (
 	labHeadLines   = 3
 	labFootLines   = 2
-	labIndent      = 1 // the cell indent() puts before every line
 	progressBarMax = 40
 	percent        = 100
 )
@@ -30,7 +29,7 @@ const labExplained = "Each run lets N clients race to write one record: an attem
 // labScreen shows the retry lab in place of the panes. Only its head is
 // written here; the body was drawn when the result arrived or the size changed.
 func (m Model) labScreen(l layout) string {
-	w := l.width - borderCells - labIndent
+	w := l.width - borderCells - textIndent
 	inner := l.height - borderCells
 	lines := []string{m.labTitle(w), m.labStatus(w), ""}
 	switch {
@@ -111,7 +110,7 @@ func (m *Model) drawLab() {
 		m.lab.body = nil
 		return
 	}
-	w := l.width - borderCells - labIndent
+	w := l.width - borderCells - textIndent
 	h := l.height - borderCells - labHeadLines - labFootLines
 	m.lab.body = labBody(m.lab.result, w, h)
 }

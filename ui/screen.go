@@ -1,11 +1,6 @@
 package ui
 
-import (
-	"fmt"
-	"strings"
-
-	"github.com/quantedge/qex/engine"
-)
+import "strings"
 
 // paneTitles name the panes after the number key that focuses them.
 var paneTitles = [paneCount]string{
@@ -53,43 +48,15 @@ func (m *Model) compose() {
 	}, "\n")
 }
 
-// helpScreen lists every key in place of the panes.
-func (m Model) helpScreen(l layout) string {
-	lines := []string{
-		"QEX shows an ad exchange at work and turns its dials while it runs.",
-		"",
-	}
-	lines = append(lines, strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n")...)
-	lines = append(lines,
-		"",
-		"The rate keys act on the region marked > in the traffic pane: each press",
-		fmt.Sprintf("multiplies or divides its rate by %g, by at least %g bids/s.",
-			rateStepFactor, minRateStep),
-		"An outage (x) stops a region's bids without forgetting its rate.",
-		"Workers (W) settle slots; contention (K) is how many of them race for each",
-		"slot, so raising K makes conflicts and retries. b cycles the backoff between",
-		"retries: "+strategyCycle()+".",
-		"L opens the retry lab, which compares the backoff strategies as more and more",
-		"clients race to write one record; r runs it again. The exchange runs on meanwhile.",
-		"",
-		theme.dim.Render("esc or ? closes this screen · q quits"),
-	)
-	return frame("Keys", indent(lines), l.width, l.height, true)
-}
+// textIndent is the cells indent puts before every line of a screen of text,
+// the help or the lab, inside its frame.
+const textIndent = 1
 
-// strategyCycle lists the backoff strategies in the order b visits them.
-func strategyCycle() string {
-	labels := make([]string, len(engine.Strategies))
-	for i, s := range engine.Strategies {
-		labels[i] = s.Label()
-	}
-	return strings.Join(labels, " → ")
-}
-
+// indent moves lines textIndent cells away from the frame's left border.
 func indent(lines []string) []string {
 	out := make([]string, len(lines))
 	for i, line := range lines {
-		out[i] = " " + line
+		out[i] = strings.Repeat(" ", textIndent) + line
 	}
 	return out
 }

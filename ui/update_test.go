@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -296,5 +297,31 @@ func TestPasteIsNotKeys(t *testing.T) {
 	m = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("+W q"), Paste: true})
 	if len(ex.calls) != 0 {
 		t.Errorf("pasted text turned dials: %q", ex.calls)
+	}
+}
+
+// TestHelpShowsEveryKey: at every size the panes fit, the help screen lists
+// every key beside what it does, and cuts no line short.
+func TestHelpShowsEveryKey(t *testing.T) {
+	for _, size := range []struct{ w, h int }{{80, 24}, {100, 30}, {120, 40}, {200, 60}} {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			m := update(fed(&fakeExchange{}, size.w, size.h, 1), press("?"))
+			view := m.View()
+			for _, group := range m.keys.FullHelp() {
+				for _, b := range group {
+					h := b.Help()
+					entry := regexp.QuoteMeta(h.Key) + ` +` + regexp.QuoteMeta(h.Desc)
+					if !regexp.MustCompile(entry).MatchString(view) {
+						t.Errorf("no %q beside %q", h.Key, h.Desc)
+					}
+				}
+			}
+			if strings.Contains(view, "…") {
+				t.Errorf("a line is cut short:\n%s", view)
+			}
+			if !strings.Contains(view, "closes this screen") {
+				t.Errorf("no word on how to close the help:\n%s", view)
+			}
+		})
 	}
 }
