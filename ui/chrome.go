@@ -71,12 +71,14 @@ func (m Model) footer(w int) string {
 	return pad(line, w) + "\n" + pad(" "+hints.ShortHelpView(m.keys.ShortHelp()), w)
 }
 
-// spread puts left at the start of a w-cell line and right at its end; right
-// gives way when both do not fit.
+// spread puts left at the start of a w-cell line and right at its end, at
+// least a cell apart. Left is cut to make room: right says what state the run
+// is in, so it gives way only when it does not fit on its own.
 func spread(left, right string, w int) string {
-	gap := w - ansi.StringWidth(left) - ansi.StringWidth(right)
-	if gap < 1 {
+	rightW := ansi.StringWidth(right)
+	if rightW+1 > w {
 		return pad(left, w)
 	}
-	return left + strings.Repeat(" ", gap) + right
+	left = fit(left, w-rightW-1)
+	return left + strings.Repeat(" ", w-ansi.StringWidth(left)-rightW) + right
 }
