@@ -145,13 +145,21 @@ func fixture(n int) engine.Snapshot {
 	return s
 }
 
+// The fixture's slot ids are the engine's, slot-<seed>-<n>: a random seed
+// has up to six digits, and the run opened 40 slots a second for the 90
+// seconds before its first snapshot.
+const (
+	fixtureSeed        = 731942
+	fixtureSlotsBefore = 3600
+)
+
 // fixtureFeeds are the latest settlements and conflicts of fixture(n).
 func fixtureFeeds(n int) ([]store.Settlement, []store.ConflictEvent) {
 	var recent []store.Settlement
 	var feed []store.ConflictEvent
 	regions := []string{"us-east-1", "eu-west-1", "ap-southeast-1"}
 	for i := range 6 {
-		slot := fmt.Sprintf("slot-1-%d", n*10+i)
+		slot := fmt.Sprintf("slot-%d-%d", fixtureSeed, fixtureSlotsBefore+n*10+i)
 		recent = append(recent, store.Settlement{SlotID: slot,
 			Region: regions[i%len(regions)], Advertiser: fmt.Sprintf("adv-%02d", 3+i*7),
 			Publisher: fmt.Sprintf("pub-%02d", 1+i*3),
