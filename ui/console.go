@@ -41,6 +41,9 @@ type Options struct {
 	Tick time.Duration
 	// Version is shown beside the name in the header.
 	Version string
+	// Context bounds the console's work in the background: a retry lab sweep
+	// stops when it ends, as when the user quits. Nil means context.Background.
+	Context context.Context
 	// Lab runs the retry lab's sweep, calling progress as runs finish; the lab
 	// screen calls it in the background. Nil means the console has no lab.
 	Lab func(ctx context.Context, progress func(done, total int)) (engine.LabResult, error)
@@ -78,6 +81,9 @@ type Model struct {
 func New(ex Exchange, opts Options) Model {
 	if opts.Tick <= 0 {
 		opts.Tick = DefaultTick
+	}
+	if opts.Context == nil {
+		opts.Context = context.Background()
 	}
 	m := Model{
 		ex:   ex,

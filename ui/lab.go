@@ -132,7 +132,7 @@ func (m *Model) startLab() tea.Cmd {
 		m.note = "the retry lab is still running"
 		return nil
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(m.opts.Context)
 	s := &labSweep{cancel: cancel, notify: make(chan struct{}, 1),
 		result: make(chan labDoneMsg, 1)}
 	m.lab = labState{sweep: s, started: true}

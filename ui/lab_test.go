@@ -267,14 +267,31 @@ func TestLabQuitCancels(t *testing.T) {
 	if _, cmd := m.Update(press("q")); cmd == nil {
 		t.Fatal("q gave no command")
 	}
-	for {
-		msg := await(t, msgs, "outcome of the cancelled sweep")
-		if done, ok := msg.(labDoneMsg); ok {
-			if !errors.Is(done.err, context.Canceled) {
-				t.Errorf("the sweep ended with %v, want it cancelled", done.err)
-			}
-			return
-		}
+	if done := awaitOutcome(t, msgs); !errors.Is(done.err, context.Canceled) {
+		t.Errorf("the sweep ended with %v, want it cancelled", done.err)
+	}
+}
+
+// TestLabStopsWithContext: the sweep ends with the console's context, though
+// no key was pressed.
+func TestLabStopsWithContext(t *testing.T) {
+	lab := newFakeLab(1)
+	lab.block = true
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	m := withLab(lab.run)
+	m.opts.Context = ctx
+	next, cmd := m.Update(press("L"))
+	m = next.(Model)
+	defer m.stopLab()
+	msgs := make(chan tea.Msg, 2)
+	for _, c := range cmd().(tea.BatchMsg) {
+		go func() { msgs <- c() }()
+	}
+	await(t, lab.called, "call to the lab")
+	cancel()
+	if done := awaitOutcome(t, msgs); !errors.Is(done.err, context.Canceled) {
+		t.Errorf("the sweep ended with %v, want it cancelled", done.err)
 	}
 }
 

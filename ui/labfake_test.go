@@ -100,6 +100,17 @@ func await[T any](t *testing.T, ch <-chan T, what string) T {
 	return zero
 }
 
+// awaitOutcome returns the sweep's outcome from msgs, passing over its
+// progress, or fails t after awaitTimeout.
+func awaitOutcome(t *testing.T, msgs <-chan tea.Msg) labDoneMsg {
+	t.Helper()
+	for {
+		if done, ok := await(t, msgs, "outcome of the sweep").(labDoneMsg); ok {
+			return done
+		}
+	}
+}
+
 // runCmds runs cmd and every command its messages lead to, one at a time as
 // they come, feeding the messages to m, until the lab's outcome arrives. Every
 // progress message lets lab go on.

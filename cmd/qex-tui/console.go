@@ -38,9 +38,10 @@ func runConsole(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 	}()
 
 	// The program leaves signals to this process's handler, which ends runCtx;
-	// quitting then restores the terminal like a q.
+	// quitting then restores the terminal like a q. A lab sweep ends with runCtx
+	// too, instead of taking the processors from the engine's drain.
 	model := ui.New(sess.eng, ui.Options{Backend: sess.label, Tick: o.tick, Version: version,
-		Lab: simulatedLab(runCtx)})
+		Context: runCtx, Lab: simulatedLab})
 	prog := tea.NewProgram(model, tea.WithAltScreen(), tea.WithoutSignalHandler())
 	quit := make(chan struct{})
 	go func() {
@@ -78,21 +79,11 @@ func runConsole(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// simulatedLab is the console's retry lab: the default simulated sweep. The
-// console cancels a sweep when the user quits; a signal or the run's end
-// closes the console without a key, so the sweep also stops with runCtx
-// instead of taking the processors from the engine's drain.
-func simulatedLab(runCtx context.Context) func(context.Context, func(int, int)) (
-	engine.LabResult, error) {
-	return func(ctx context.Context, progress func(int, int)) (engine.LabResult, error) {
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		stop := context.AfterFunc(runCtx, cancel)
-		defer stop()
-		cfg := engine.DefaultLabConfig()
-		cfg.Workers = max(1, runtime.GOMAXPROCS(0)-1) // a processor stays with the exchange
-		return engine.RunLab(ctx, cfg, progress)
-	}
+// simulatedLab is the console's retry lab: the default simulated sweep.
+func simulatedLab(ctx context.Context, progress func(done, total int)) (engine.LabResult, error) {
+	cfg := engine.DefaultLabConfig()
+	cfg.Workers = max(1, runtime.GOMAXPROCS(0)-1) // a processor stays with the exchange
+	return engine.RunLab(ctx, cfg, progress)
 }
 
 func verdict(failed []string) string {
