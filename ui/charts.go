@@ -32,8 +32,8 @@ type chartCache struct {
 
 // drawCharts redraws the chart panes for the current size and history.
 func (m *Model) drawCharts() {
-	l, ok := planLayout(m.width, m.height, len(m.snap.Regions))
-	if !ok || !m.hasSnap {
+	l := m.layout
+	if !m.fits || !m.hasSnap {
 		m.charts = chartCache{}
 		return
 	}

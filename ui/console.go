@@ -57,6 +57,8 @@ type Model struct {
 	help help.Model
 
 	width, height int
+	layout        layout // where the panes go, when they fit
+	fits          bool   // whether the panes fit in width×height
 	focus         pane
 	region        int // index of the selected region in snap.Regions
 	showHelp      bool
@@ -111,13 +113,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.handleKeys(msg)
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		m.drawCharts()
-		m.drawLab()
+		m.resize()
 	case tickMsg:
 		return m, m.fetch()
 	case snapshotMsg:
+		regions := len(m.snap.Regions)
 		m.applySnapshot(msg)
-		m.drawCharts()
+		if len(m.snap.Regions) != regions {
+			m.resize() // the traffic pane is as tall as the regions need
+		} else {
+			m.drawCharts()
+		}
 		cmd = m.tick()
 	case labProgressMsg:
 		cmd = m.labProgress(msg)

@@ -105,8 +105,8 @@ func (m Model) labHint() string {
 // drawLab draws the lab's body for the current size: the charts cost too much
 // to draw on every message.
 func (m *Model) drawLab() {
-	l, ok := planLayout(m.width, m.height, len(m.snap.Regions))
-	if !ok || !m.lab.finished || m.lab.err != nil {
+	l := m.layout
+	if !m.fits || !m.lab.finished || m.lab.err != nil {
 		m.lab.body = nil
 		return
 	}

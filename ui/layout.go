@@ -58,6 +58,14 @@ func planLayout(w, h, regions int) (layout, bool) {
 	return l, true
 }
 
+// resize plans the screen for the window's size and the number of regions, and
+// draws again what is drawn for a size: the charts and the lab's body.
+func (m *Model) resize() {
+	m.layout, m.fits = planLayout(m.width, m.height, len(m.snap.Regions))
+	m.drawCharts()
+	m.drawLab()
+}
+
 // tooSmall is the screen shown when the panes do not fit.
 func tooSmall(w, h, needW, needH int) string {
 	msg := fmt.Sprintf("terminal too small: need at least %dx%d, have %dx%d",

@@ -14,13 +14,12 @@ var paneTitles = [paneCount]string{
 // compose lays the screen out from the panes' current content and keeps it for
 // View. Only the text panes are rebuilt here; the charts come from the cache.
 func (m *Model) compose() {
-	regions := len(m.snap.Regions)
-	l, ok := planLayout(m.width, m.height, regions)
-	if !ok {
-		needW, needH := minSize(regions)
+	if !m.fits {
+		needW, needH := minSize(len(m.snap.Regions))
 		m.screen = tooSmall(m.width, m.height, needW, needH)
 		return
 	}
+	l := m.layout
 	switch {
 	case m.showHelp:
 		m.screen = m.helpScreen(l)

@@ -8,6 +8,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/quantedge/qex/engine"
 )
 
 // TestEverySize renders at many sizes, odd ones included, with and without
@@ -85,5 +87,24 @@ func TestManyRegions(t *testing.T) {
 				t.Fatalf("%d regions at %dx%d: bands take %d lines", regions, needW, h, sum)
 			}
 		}
+	}
+}
+
+// TestRegionsChangeLayout: a snapshot with more regions than the screen holds
+// shows the too-small screen until the regions fit again.
+func TestRegionsChangeLayout(t *testing.T) {
+	m := fed(&fakeExchange{}, 80, 24, 3)
+	many := fixture(4)
+	for i := range 12 {
+		many.Regions = append(many.Regions, engine.RegionSnapshot{Name: fmt.Sprintf("r-%d", i)})
+	}
+	m = update(m, snapshotMsg{snap: many})
+	if !strings.Contains(m.View(), "terminal too small: need at least 80x") {
+		t.Errorf("16 regions at 80x24, yet no too-small screen:\n%s", m.View())
+	}
+	m = update(m, snapshotMsg{snap: fixture(5)})
+	if view := m.View(); !strings.Contains(view, paneTitles[paneLedger]) ||
+		len(m.charts.ingest) == 0 {
+		t.Errorf("the panes did not come back with 4 regions:\n%s", view)
 	}
 }
