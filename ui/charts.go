@@ -28,17 +28,26 @@ const (
 // window changes size: drawing costs far more than showing.
 type chartCache struct {
 	ingest, settle []string
+	stale          bool // the size or the history changed while the panes were hidden
 }
 
-// drawCharts redraws the chart panes for the current size and history.
+// drawCharts redraws the chart panes for the current size and history. While
+// help or the lab covers the panes it only marks the charts stale: the history
+// keeps the rates, so they are drawn when the panes show again.
 func (m *Model) drawCharts() {
+	if m.showHelp || m.showLab {
+		m.charts.stale = true
+		return
+	}
 	l := m.layout
 	if !m.fits || !m.hasSnap {
 		m.charts = chartCache{}
 		return
 	}
-	m.charts.ingest = m.ingestLines(l.rightW-borderCells, l.trafficH-borderCells)
-	m.charts.settle = m.settleLines(l.leftW-borderCells, l.settleH-borderCells)
+	m.charts = chartCache{
+		ingest: m.ingestLines(l.rightW-borderCells, l.trafficH-borderCells),
+		settle: m.settleLines(l.leftW-borderCells, l.settleH-borderCells),
+	}
 }
 
 // ingestLines is the ingestion pane: bids per second over time under a line of

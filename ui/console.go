@@ -4,7 +4,8 @@
 //
 // The console reads the exchange only through snapshots taken on a fixed tick,
 // never one message per event, and draws its charts when a snapshot arrives or
-// the window changes size, so that View only joins strings it already has.
+// the window changes size, so that View only joins strings it already has;
+// charts that help or the lab hide wait until they show again.
 package ui
 
 import (
@@ -111,6 +112,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		cmd = m.handleKeys(msg)
+		if m.charts.stale {
+			m.drawCharts() // the key may have closed what hid them
+		}
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.resize()
@@ -127,6 +131,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.tick()
 	case labProgressMsg:
 		cmd = m.labProgress(msg)
+		if !m.showLab || m.showHelp {
+			return m, cmd // the progress is not on the screen
+		}
 	case labDoneMsg:
 		m.labDone(msg)
 	default:

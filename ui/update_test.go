@@ -325,3 +325,27 @@ func TestHelpShowsEveryKey(t *testing.T) {
 		})
 	}
 }
+
+// TestHiddenChartsWait: behind help or the lab, snapshots and a resize leave
+// the charts alone; closing the screen draws them as if it had never been open.
+func TestHiddenChartsWait(t *testing.T) {
+	msgs := []tea.Msg{tea.WindowSizeMsg{Width: 100, Height: 30}}
+	for i := 2; i <= 12; i++ {
+		msgs = append(msgs, snapshotMsg{snap: fixture(i)})
+	}
+	for _, key := range []string{"?", "L"} {
+		t.Run(key, func(t *testing.T) {
+			m := update(withLab(newFakeLab(1).run), press(key))
+			hidden := m.charts.ingest
+			m = update(m, msgs...)
+			if &m.charts.ingest[0] != &hidden[0] {
+				t.Error("the charts were drawn while hidden")
+			}
+			m = update(m, press(key))
+			want := update(withLab(newFakeLab(1).run), msgs...)
+			if m.View() != want.View() {
+				t.Errorf("after %s closed:\n%s\nwant:\n%s", key, m.View(), want.View())
+			}
+		})
+	}
+}
