@@ -57,3 +57,15 @@ func TestHeaderKeepsRunState(t *testing.T) {
 		})
 	}
 }
+
+// TestFooterHints: the footer names the keys of the bindings the console
+// matches, each pair of a dial's keys in one hint.
+func TestFooterHints(t *testing.T) {
+	m := New(&fakeExchange{}, Options{})
+	got := m.help.ShortHelpView(m.keys.ShortHelp())
+	want := "q quit • ? help • space pause • tab pane • ↑/↓ region • +/- rate • x outage • " +
+		"w/W workers • c/C contention • b backoff • a auction • L lab"
+	if got != want {
+		t.Errorf("footer hints\n%s\nwant\n%s", got, want)
+	}
+}

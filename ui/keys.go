@@ -1,9 +1,14 @@
 package ui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"strings"
 
-// keyMap is every key the console answers to. It is a help.KeyMap, so the footer
-// and the help screen list the same bindings the console matches.
+	"github.com/charmbracelet/bubbles/key"
+)
+
+// keyMap is every key the console answers to. It is a help.KeyMap: the help
+// screen lists the bindings the console matches, and the footer's hints are
+// made from the same bindings.
 type keyMap struct {
 	Quit, Help, Back   key.Binding
 	NextPane, PrevPane key.Binding
@@ -60,10 +65,11 @@ func newKeyMap() keyMap {
 // line is cut to the screen's width, so the last hints show on wide screens only.
 func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
-		k.Quit, k.Help, shortPair("space", "pause"), shortPair("tab", "pane"),
-		shortPair("↑/↓", "region"), shortPair("+/-", "rate"), shortPair("x", "outage"),
-		shortPair("w/W", "workers"), shortPair("c/C", "contention"),
-		shortPair("b", "backoff"), shortPair("a", "auction"), shortPair("L", "lab"),
+		k.Quit, k.Help, brief("pause", k.Pause), brief("pane", k.NextPane),
+		brief("region", k.Up, k.Down), brief("rate", k.RateUp, k.RateDown),
+		brief("outage", k.Outage), brief("workers", k.WorkersDown, k.WorkersUp),
+		brief("contention", k.ContentionDown, k.ContentionUp), brief("backoff", k.Backoff),
+		brief("auction", k.Auction), brief("lab", k.Lab),
 	}
 }
 
@@ -77,8 +83,14 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	}
 }
 
-// shortPair is a footer hint in fewer words than the help screen uses, often
-// for two keys that turn one dial down and up.
-func shortPair(keys, desc string) key.Binding {
-	return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
+// brief is a footer hint for bindings that act on one thing, often a dial's
+// down and up: the first key the help screen names for each, and one word.
+func brief(desc string, bindings ...key.Binding) key.Binding {
+	var keys, names []string
+	for _, b := range bindings {
+		keys = append(keys, b.Keys()...)
+		name, _, _ := strings.Cut(b.Help().Key, "/")
+		names = append(names, name)
+	}
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(names, "/"), desc))
 }
