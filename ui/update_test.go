@@ -349,3 +349,37 @@ func TestHiddenChartsWait(t *testing.T) {
 		})
 	}
 }
+
+// quietKeys are keys the help screen need not name: ctrl+c is everywhere
+// another quit, and = and _ are + and - without shift.
+var quietKeys = map[string]bool{"ctrl+c": true, "=": true, "_": true}
+
+// keyNames are how the help screen writes keys that are not one character.
+var keyNames = map[string]string{"up": "↑", "down": "↓", "left": "←", "right": "→",
+	" ": "space"}
+
+// TestHelpNamesEveryKey: each key the console answers to is named on the help
+// screen beside what it does, but for a few well-known aliases.
+func TestHelpNamesEveryKey(t *testing.T) {
+	for _, group := range newKeyMap().FullHelp() {
+		for _, b := range group {
+			if b.Help().Key == "1-5" {
+				continue // the range names every pane's number
+			}
+			named := map[string]bool{}
+			for _, name := range strings.Split(b.Help().Key, "/") {
+				named[name] = true
+			}
+			for _, k := range b.Keys() {
+				name, ok := keyNames[k]
+				if !ok {
+					name = k
+				}
+				if !named[name] && !quietKeys[k] {
+					t.Errorf("help says %q for %q, but %q does it too", b.Help().Key,
+						b.Help().Desc, k)
+				}
+			}
+		}
+	}
+}
