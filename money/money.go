@@ -85,24 +85,46 @@ func digitsOnly(s string) bool {
 // String formats m as dollars with the cents always shown and further digits only
 // when they are not zero: "5.40", "0.91", "-1.000001".
 func (m Micros) String() string {
-	sign := ""
-	v := int64(m)
-	if v < 0 {
-		sign = "-"
-		v = -v
-	}
-	whole, frac := v/int64(Dollar), v%int64(Dollar)
-	fracText := strings.TrimRight(fmt.Sprintf("%06d", frac), "0")
-	for len(fracText) < 2 {
-		fracText += "0"
-	}
-	return sign + strconv.FormatInt(whole, 10) + "." + fracText
+	sign, whole, frac := m.split()
+	return sign + strconv.FormatUint(whole, 10) + "." + frac
 }
 
 // Dollars formats m with a leading dollar sign: "$5.40".
 func (m Micros) Dollars() string {
+	sign, whole, frac := m.split()
+	return sign + "$" + strconv.FormatUint(whole, 10) + "." + frac
+}
+
+// GroupedDollars formats m as Dollars does, with a comma between each three
+// digits of the whole dollars, for people to read: "$18,204.11". ParseDollars
+// does not read it back.
+func (m Micros) GroupedDollars() string {
+	sign, whole, frac := m.split()
+	return sign + "$" + groupThousands(strconv.FormatUint(whole, 10)) + "." + frac
+}
+
+// split is m's sign, its whole dollars, and its fraction's digits: the cents
+// always, further digits only when they are not zero.
+func (m Micros) split() (sign string, whole uint64, frac string) {
+	v := uint64(m)
 	if m < 0 {
-		return "-$" + (-m).String()
+		sign, v = "-", -v // two's complement: the magnitude, even of the least Micros
 	}
-	return "$" + m.String()
+	frac = strings.TrimRight(fmt.Sprintf("%06d", v%uint64(Dollar)), "0")
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	return sign, v / uint64(Dollar), frac
+}
+
+// groupThousands puts a comma between each three digits, counted from the right.
+func groupThousands(digits string) string {
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	return b.String()
 }

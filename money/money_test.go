@@ -2,6 +2,7 @@ package money
 
 import (
 	"errors"
+	"math"
 	"testing"
 )
 
@@ -74,5 +75,27 @@ func TestString(t *testing.T) {
 	}
 	if back, err := ParseDollars(Micros(-5_400_000).Dollars()); err != nil || back != -5_400_000 {
 		t.Errorf("Dollars() does not read back: %d, %v", back, err)
+	}
+}
+
+func TestGroupedDollars(t *testing.T) {
+	tests := []struct {
+		in   Micros
+		want string
+	}{
+		{0, "$0.00"},
+		{Micro, "$0.000001"},
+		{999_990_000, "$999.99"},
+		{1_000 * Dollar, "$1,000.00"},
+		{18_204_110_000, "$18,204.11"},
+		{-1_500 * Dollar, "-$1,500.00"},
+		{123_456_789 * Dollar, "$123,456,789.00"},
+		{math.MaxInt64, "$9,223,372,036,854.775807"},
+		{math.MinInt64, "-$9,223,372,036,854.775808"},
+	}
+	for _, tt := range tests {
+		if got := tt.in.GroupedDollars(); got != tt.want {
+			t.Errorf("Micros(%d).GroupedDollars() = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

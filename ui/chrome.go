@@ -28,7 +28,7 @@ func (m Model) header(w int) string {
 	val := theme.value.Render
 	totals := " " + joinFit(w-1,
 		"bids "+val(formatCount(s.Bids)),
-		"settled "+val(formatCount(s.Settled))+" for "+val(formatDollars(s.SettledAmount)),
+		"settled "+val(formatCount(s.Settled))+" for "+val(s.SettledAmount.GroupedDollars()),
 		"conflicts "+val(formatCount(s.Conflicts)),
 		"unsold "+val(formatCount(s.Unsold)))
 	return spread(left, right, w) + "\n" + pad(totals, w)

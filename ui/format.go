@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-
-	"github.com/quantedge/qex/money"
 )
 
 // Number formatting thresholds.
@@ -108,22 +106,6 @@ func upDown(up bool) string {
 // shortID is the head of an id: enough to tell runs apart on screen.
 func shortID(id string) string {
 	return id[:min(len(id), shortIDLen)]
-}
-
-// formatDollars writes an amount with a dollar sign and thousands separators:
-// $18,204.11.
-func formatDollars(m money.Micros) string {
-	text := m.Dollars()
-	sign, digits := "", strings.TrimPrefix(text, "$")
-	if strings.HasPrefix(text, "-") {
-		sign, digits = "-", strings.TrimPrefix(text, "-$")
-	}
-	whole, frac, _ := strings.Cut(digits, ".")
-	n, err := strconv.ParseUint(whole, 10, 64)
-	if err != nil {
-		return text
-	}
-	return sign + "$" + formatCount(n) + "." + frac
 }
 
 // statSep separates the figures on a line of statistics.

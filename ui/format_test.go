@@ -3,8 +3,6 @@ package ui
 import (
 	"testing"
 	"time"
-
-	"github.com/quantedge/qex/money"
 )
 
 func TestFormat(t *testing.T) {
@@ -24,9 +22,6 @@ func TestFormat(t *testing.T) {
 		{"latency micros", formatLatency(363 * time.Microsecond), "363µs"},
 		{"latency millis", formatLatency(7 * time.Millisecond), "7.0ms"},
 		{"latency seconds", formatLatency(2500 * time.Millisecond), "2.5s"},
-		{"dollars", formatDollars(18_204_110_000), "$18,204.11"},
-		{"dollars negative", formatDollars(-1_500 * money.Dollar), "-$1,500.00"},
-		{"dollars micros", formatDollars(money.Micro), "$0.000001"},
 		{"share", formatShare(1, 3), "33%"},
 		{"share of nothing", formatShare(1, 0), "-"},
 	}

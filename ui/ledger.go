@@ -85,7 +85,7 @@ func settlementRows(recent []store.Settlement, n int) []settlementRow {
 	for i := len(recent) - 1; i >= 0 && len(rows) < n; i-- {
 		ev := recent[i]
 		rows = append(rows, settlementRow{slot: ev.SlotID, region: ev.Region,
-			pair: ev.Advertiser + "→" + ev.Publisher, amount: formatDollars(ev.Amount),
+			pair: ev.Advertiser + "→" + ev.Publisher, amount: ev.Amount.GroupedDollars(),
 			attempt: attemptLabel(ev.Attempt)})
 	}
 	return rows
@@ -151,7 +151,7 @@ func (m Model) balanceColumn(h int) []string {
 	for _, g := range groups {
 		for _, a := range g.accounts {
 			idW = max(idW, ansi.StringWidth(a.ID))
-			amountW = max(amountW, ansi.StringWidth(formatDollars(a.Balance)))
+			amountW = max(amountW, ansi.StringWidth(a.Balance.GroupedDollars()))
 		}
 	}
 	idW = min(idW, maxAccountWidth)
@@ -160,7 +160,7 @@ func (m Model) balanceColumn(h int) []string {
 		col = append(col, theme.dim.Render(g.name))
 		for _, a := range g.accounts {
 			col = append(col, fmt.Sprintf("%-*s %*s", idW, fit(a.ID, idW), amountW,
-				formatDollars(a.Balance)))
+				a.Balance.GroupedDollars()))
 		}
 	}
 	return col

@@ -23,7 +23,7 @@ func TestLedgerRowsWhole(t *testing.T) {
 			for _, ev := range recent[len(recent)-2:] {
 				row := regexp.QuoteMeta(ev.SlotID) + ` +(` + regexp.QuoteMeta(ev.Region) +
 					` +)?` + regexp.QuoteMeta(ev.Advertiser+"→"+ev.Publisher) + ` +` +
-					regexp.QuoteMeta(formatDollars(ev.Amount)) + fmt.Sprintf(` +#%d │`, ev.Attempt)
+					regexp.QuoteMeta(ev.Amount.GroupedDollars()) + fmt.Sprintf(` +#%d │`, ev.Attempt)
 				if !regexp.MustCompile(row).MatchString(view) {
 					t.Errorf("settlement of %s is not whole on the screen:\n%s", ev.SlotID, view)
 				}
