@@ -73,7 +73,7 @@ func (m Model) ingestLines(w, h int) []string {
 	if w < minChartWidth || chartH < minChartHeight {
 		return lines
 	}
-	chart := lineChart(m.hist.bids.values(), w, chartH, theme.bids)
+	chart := lineChart(m.hist.bids, w, chartH, theme.bids)
 	return append(lines, strings.Split(chart, "\n")...)
 }
 
@@ -107,14 +107,11 @@ func hottestSlot(h engine.HotSlot) string {
 	return text
 }
 
-// lineChart draws values as a line from the right edge leftwards, on a y-axis
-// from 0 to a round number at or above the peak.
-func lineChart(values []float64, w, h int, style lipgloss.Style) string {
-	var peak float64
-	for _, v := range values {
-		peak = max(peak, v)
-	}
-	top := niceCeil(max(peak, minChartTop))
+// lineChart draws s as a line from the right edge leftwards, on a y-axis from 0
+// to a round number at or above its peak.
+func lineChart(s *series, w, h int, style lipgloss.Style) string {
+	values := s.values()
+	top := niceCeil(max(s.peak(), minChartTop))
 	label := func(i int, _ float64) string {
 		if i == 0 {
 			return "0"

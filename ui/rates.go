@@ -78,8 +78,12 @@ func (s *series) values() []float64 {
 
 // peak is the largest kept value, zero when there is none.
 func (s *series) peak() float64 {
+	kept := s.vals[:s.next]
+	if s.full {
+		kept = s.vals
+	}
 	var top float64
-	for _, v := range s.values() {
+	for _, v := range kept {
 		top = max(top, v)
 	}
 	return top
