@@ -21,13 +21,17 @@ type labFunc = func(ctx context.Context, progress func(done, total int)) (engine
 // labState is what the console knows of the retry lab.
 type labState struct {
 	sweep       *labSweep // the sweep running, nil when none is
-	started     bool      // whether any sweep has been started
 	done, total int       // the running sweep's progress, in runs
 
 	finished bool // result and err hold the last sweep's outcome
 	result   engine.LabResult
 	err      error
 	body     []string // the legend, charts and tables, drawn for the current size
+}
+
+// started reports whether a sweep has been started: one is running or over.
+func (l labState) started() bool {
+	return l.sweep != nil || l.finished
 }
 
 // labSweep is one sweep running in the background, on a goroutine that ends
@@ -120,7 +124,7 @@ func (m *Model) toggleLab() tea.Cmd {
 		return nil
 	}
 	m.showLab = !m.showLab
-	if m.showLab && !m.lab.started {
+	if m.showLab && !m.lab.started() {
 		return m.startLab()
 	}
 	return nil
@@ -135,7 +139,7 @@ func (m *Model) startLab() tea.Cmd {
 	ctx, cancel := context.WithCancel(m.opts.Context)
 	s := &labSweep{cancel: cancel, notify: make(chan struct{}, 1),
 		result: make(chan labDoneMsg, 1)}
-	m.lab = labState{sweep: s, started: true}
+	m.lab = labState{sweep: s}
 	return tea.Batch(s.run(ctx, m.opts.Lab), s.wait(0))
 }
 

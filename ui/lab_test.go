@@ -43,9 +43,9 @@ func TestLabKeys(t *testing.T) {
 	}{
 		{"L without a lab only says so", true, []labStep{typed("L")},
 			func(t *testing.T, m Model, last tea.Cmd) {
-				if last != nil || m.showLab || m.lab.started {
+				if last != nil || m.showLab || m.lab.started() {
 					t.Errorf("command %t, shown %t, started %t", last != nil, m.showLab,
-						m.lab.started)
+						m.lab.started())
 				}
 				if !strings.Contains(m.View(), "retry lab is not available") {
 					t.Error("no note that the lab is not available")
