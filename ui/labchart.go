@@ -27,36 +27,36 @@ const (
 	markDigits       = 9    // the digits 1 to 9 mark strategies that have no letter
 )
 
-// labMarks tell the strategies apart without colour: every point of a
+// labLook is how a strategy shows in the lab: the letter that marks it and the
+// colour of its line, the same on both charts.
+type labLook struct {
+	mark  rune
+	style lipgloss.Style
+}
+
+// labLooks tell the strategies apart with colour and without: every point of a
 // strategy's line carries its letter, and the legend and tables repeat it.
-var labMarks = map[engine.Strategy]rune{
-	engine.StrategyExponential:  'X',
-	engine.StrategyFullJitter:   'F',
-	engine.StrategyEqualJitter:  'E',
-	engine.StrategyDecorrelated: 'D',
-	engine.StrategyNone:         'N',
+var labLooks = map[engine.Strategy]labLook{
+	engine.StrategyExponential:  {'X', theme.conflict},
+	engine.StrategyFullJitter:   {'F', theme.settled},
+	engine.StrategyEqualJitter:  {'E', theme.bids},
+	engine.StrategyDecorrelated: {'D', theme.retry},
+	engine.StrategyNone:         {'N', theme.focusTitle},
 }
 
 // labMark is the letter of the i-th strategy compared; a strategy without one
 // is marked by its place.
 func labMark(s engine.Strategy, i int) rune {
-	if r, ok := labMarks[s]; ok {
-		return r
+	if look, ok := labLooks[s]; ok {
+		return look.mark
 	}
 	return rune('1' + i%markDigits)
 }
 
-// labStyle is the colour of a strategy's line, the same on both charts.
+// labStyle is the colour of a strategy's line.
 func labStyle(s engine.Strategy) lipgloss.Style {
-	switch s {
-	case engine.StrategyExponential:
-		return theme.conflict
-	case engine.StrategyFullJitter:
-		return theme.settled
-	case engine.StrategyEqualJitter:
-		return theme.bids
-	case engine.StrategyDecorrelated:
-		return theme.retry
+	if look, ok := labLooks[s]; ok {
+		return look.style
 	}
 	return theme.focusTitle
 }
