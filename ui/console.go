@@ -45,9 +45,8 @@ type Options struct {
 	// Context bounds the console's work in the background: a retry lab sweep
 	// stops when it ends, as when the user quits. Nil means context.Background.
 	Context context.Context
-	// Lab runs the retry lab's sweep, calling progress as runs finish; the lab
-	// screen calls it in the background. Nil means the console has no lab.
-	Lab func(ctx context.Context, progress func(done, total int)) (engine.LabResult, error)
+	// Lab is the retry lab the lab screen runs. Nil means the console has no lab.
+	Lab LabFunc
 }
 
 // Model is the console's state. It implements tea.Model.

@@ -15,8 +15,10 @@ import (
 // thousands of runs, and a refresh per run would take the CPU from the sweep.
 const labRedrawInterval = 100 * time.Millisecond
 
-// labFunc is the shape of Options.Lab.
-type labFunc = func(ctx context.Context, progress func(done, total int)) (engine.LabResult, error)
+// LabFunc runs the retry lab's sweep until it is done or ctx ends, calling
+// progress as runs finish, possibly from several goroutines at once. The
+// console calls it in the background.
+type LabFunc func(ctx context.Context, progress func(done, total int)) (engine.LabResult, error)
 
 // labState is what the console knows of the retry lab.
 type labState struct {
@@ -76,7 +78,7 @@ func (s *labSweep) report(done, total int) {
 // returns: at the end of the sweep, or soon after its context is cancelled.
 // The program's recovery from panics does not reach that goroutine, and a
 // panic there would leave the terminal raw, so a panic becomes the outcome.
-func (s *labSweep) run(ctx context.Context, lab labFunc) tea.Cmd {
+func (s *labSweep) run(ctx context.Context, lab LabFunc) tea.Cmd {
 	return func() tea.Msg {
 		go func() {
 			msg := labDoneMsg{sweep: s}

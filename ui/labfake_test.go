@@ -77,7 +77,7 @@ func (f *fakeLab) run(ctx context.Context, progress func(done, total int)) (
 }
 
 // withLab is a fed console whose lab is lab.
-func withLab(lab labFunc) Model {
+func withLab(lab LabFunc) Model {
 	m := fed(&fakeExchange{}, 120, 40, 1)
 	m.opts.Lab = lab
 	return m

@@ -79,8 +79,10 @@ func runConsole(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// simulatedLab is the console's retry lab: the default simulated sweep.
-func simulatedLab(ctx context.Context, progress func(done, total int)) (engine.LabResult, error) {
+// simulatedLab is the console's retry lab, a ui.LabFunc: the default simulated
+// sweep.
+func simulatedLab(ctx context.Context, progress func(done, total int)) (
+	engine.LabResult, error) {
 	cfg := engine.DefaultLabConfig()
 	cfg.Workers = max(1, runtime.GOMAXPROCS(0)-1) // a processor stays with the exchange
 	return engine.RunLab(ctx, cfg, progress)
