@@ -291,12 +291,27 @@ func TestStaleSnapshotKeepsLocalDials(t *testing.T) {
 	}
 }
 
+// TestPasteIsNotKeys: pasted text that holds keys does nothing at all.
 func TestPasteIsNotKeys(t *testing.T) {
 	ex := &fakeExchange{}
-	m := fed(ex, 120, 40, 1)
-	m = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("+W q"), Paste: true})
+	before := fed(ex, 120, 40, 1)
+	next, cmd := before.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("+W jq?L3"),
+		Paste: true})
+	m := next.(Model)
 	if len(ex.calls) != 0 {
 		t.Errorf("pasted text turned dials: %q", ex.calls)
+	}
+	if cmd != nil {
+		t.Errorf("pasted text gave a command: %T", cmd())
+	}
+	if m.showHelp || m.showLab || m.focus != before.focus || m.region != before.region ||
+		m.note != "" || m.dialSeq != 0 {
+		t.Errorf("pasted text moved the console: help %t, lab %t, focus %d, region %d, "+
+			"note %q, dial changes %d", m.showHelp, m.showLab, m.focus, m.region, m.note,
+			m.dialSeq)
+	}
+	if m.View() != before.View() {
+		t.Errorf("pasted text changed the screen:\n%s", m.View())
 	}
 }
 
