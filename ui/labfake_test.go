@@ -32,7 +32,7 @@ func labFixture() engine.LabResult {
 		engine.StrategyNone: {[5]float64{51.1, 688, 2426, 5138, 8001},
 			[5]time.Duration{382 * ms, 1140 * ms, 2040 * ms, 2880 * ms, 3540 * ms}},
 	}
-	res := engine.LabResult{Config: cfg, Measured: "simulated"}
+	res := engine.LabResult{Config: cfg, Measured: engine.LabSimulated}
 	for j, n := range cfg.Clients {
 		for _, s := range cfg.Strategies {
 			r := rows[s]

@@ -49,7 +49,7 @@ func (m Model) labScreen(l layout) string {
 // labTitle says what is compared: the finished sweep's settings, or the
 // defaults while one runs.
 func (m Model) labTitle(w int) string {
-	cfg, measured := engine.DefaultLabConfig(), "simulated"
+	cfg, measured := engine.DefaultLabConfig(), engine.LabSimulated
 	if m.lab.finished && m.lab.err == nil {
 		cfg, measured = m.lab.result.Config, m.lab.result.Measured
 	}
