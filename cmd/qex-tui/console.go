@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -54,7 +56,8 @@ func runConsole(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 	_, uiErr := prog.Run()
 	close(quit)
 	stopEngine()
-	fmt.Fprintf(stderr, "qex-tui: draining for up to %s (interrupt again to quit now)\n",
+	signal.Reset(os.Interrupt, syscall.SIGTERM) // the console is gone: a signal ends it all
+	fmt.Fprintf(stderr, "qex-tui: draining for up to %s (Ctrl+C to quit now)\n",
 		o.cfg.DrainTimeout)
 	res := <-done
 	if ferr := sess.finish(); res.err == nil {

@@ -73,7 +73,8 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.StringVar(&o.outcomesFile, "outcomes", "", "write one JSON line per closed slot to this `file`")
 	fs.DurationVar(&o.tick, "tick", o.tick, "console refresh interval (slower over SSH)")
 	fs.StringVar(&o.logFile, "log-file", "", "write logs to this `file` (never to the console)")
-	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&o.logLevel, "log-level", "", "log level: debug, info, warn or error "+
+		"(default: info in a --log-file, warn on a headless run's stderr)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 
 	fs.Func("regions", "regions and their rates in bids/s, as `name=rate,...` (default "+

@@ -48,7 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "audit":
 			return runAudit(args[1:], os.Getenv, stdout, stderr)
 		case "lab":
-			ctx, stop := signalContext()
+			ctx, stop := signalContext(nil)
 			defer stop()
 			return runLab(ctx, args[1:], os.Getenv, stdout, stderr)
 		}
@@ -84,25 +84,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		o.cfg.Regions = traffic.Regions(o.cfg.Regions)
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(signals)
-	finished := make(chan struct{})
-	defer close(finished)
-	go func() {
-		select {
-		case <-signals:
-			signal.Stop(signals) // a second signal ends the process at once
-			cancel()
-			if o.headless {
-				fmt.Fprintf(stderr, "qex-tui: stopping: draining for up to %s "+
-					"(interrupt again to quit now)\n", o.cfg.DrainTimeout)
-			}
-		case <-finished:
+	var stopping func()
+	if o.headless {
+		stopping = func() {
+			fmt.Fprintf(stderr, "qex-tui: stopping: draining for up to %s "+
+				"(interrupt again to quit now)\n", o.cfg.DrainTimeout)
 		}
-	}()
+	}
+	ctx, stop := signalContext(stopping)
+	defer stop()
 	if o.headless {
 		return runHeadless(ctx, o, traffic, stdout, stderr)
 	}
@@ -111,27 +101,43 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
-// signalContext ends at the first interrupt or termination; after it, a second
-// one ends the process at once.
-func signalContext() (context.Context, context.CancelFunc) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+// signalContext ends at the first interrupt or termination, after calling
+// onSignal if it is set; from then on a second one ends the process at once.
+func signalContext(onSignal func()) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		<-ctx.Done()
-		stop()
+		select {
+		case <-signals:
+			signal.Stop(signals) // before anything else: a second signal ends the process
+			if onSignal != nil {
+				onSignal()
+			}
+			cancel()
+		case <-ctx.Done():
+			signal.Stop(signals)
+		}
 	}()
-	return ctx, stop
+	return ctx, cancel
 }
 
 // openLog opens --log-file. Without one, the console logs nothing (it owns the
 // terminal) and headless runs log warnings to stderr.
 func openLog(o *options, stderr io.Writer) (*slog.Logger, func(), error) {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
-		return nil, nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", o.logLevel)
+	level := slog.LevelInfo
+	if o.logFile == "" {
+		level = slog.LevelWarn // stderr is shared with what the run prints
+	}
+	if o.logLevel != "" {
+		if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+			return nil, nil, fmt.Errorf("--log-level %q: want debug, info, warn or error",
+				o.logLevel)
+		}
 	}
 	if o.logFile == "" {
 		if o.headless {
-			h := slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: max(level, slog.LevelWarn)})
+			h := slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})
 			return slog.New(h), func() {}, nil
 		}
 		return slog.New(slog.DiscardHandler), func() {}, nil

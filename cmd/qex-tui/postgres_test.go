@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -179,5 +181,38 @@ func waitForBacklog(t *testing.T, dsn string, settled, awaiting int) {
 				gotAwaiting, settled, awaiting)
 		case <-time.After(50 * time.Millisecond):
 		}
+	}
+}
+
+// TestHeadlessStopsOnSignal: a headless run told to stop by SIGTERM says it is
+// draining, drains, and prints its summary.
+func TestHeadlessStopsOnSignal(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := qex(ctx, "--headless", "--json", "--duration", "1m", "--log-level", "info")
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(stderr)
+	for lines.Scan() && !strings.Contains(lines.Text(), "run started") {
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	var said strings.Builder
+	for lines.Scan() {
+		said.WriteString(lines.Text() + "\n")
+	}
+	err = cmd.Wait()
+	var s summary
+	if jerr := json.Unmarshal(stdout.Bytes(), &s); jerr != nil || err != nil ||
+		!strings.Contains(said.String(), "stopping: draining") || !s.LedgerBalanced {
+		t.Fatalf("exit %v; summary %+v (%v); stderr after the signal:\n%s", err, s, jerr, said.String())
 	}
 }
