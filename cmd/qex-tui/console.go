@@ -42,7 +42,7 @@ func runConsole(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 	// The program leaves signals to this process's handler, which ends runCtx;
 	// quitting then restores the terminal like a q. A lab sweep ends with runCtx
 	// too, instead of taking the processors from the engine's drain.
-	model := ui.New(sess.eng, ui.Options{Backend: sess.label, Tick: o.tick, Version: version,
+	model := ui.New(sess.eng, ui.Options{Backend: sess.b.label, Tick: o.tick, Version: version,
 		Context: runCtx, Lab: simulatedLab})
 	prog := tea.NewProgram(model, tea.WithAltScreen(), tea.WithoutSignalHandler())
 	quit := make(chan struct{})

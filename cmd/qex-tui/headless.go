@@ -35,7 +35,7 @@ func runHeadless(ctx context.Context, o *options, traffic *engine.Traffic,
 		err = ferr
 	}
 	if report.Snapshot.RunID != "" {
-		printSummary(stdout, o, sess.label, report) // a run cut short still says what it did
+		printSummary(stdout, o, sess.b.label, report) // a run cut short still says what it did
 	}
 	switch {
 	case errors.Is(err, context.Canceled) && traffic != nil:
@@ -68,7 +68,6 @@ func readTrafficFile(path string) (*engine.Traffic, error) {
 // session is a run's engine over its opened stores.
 type session struct {
 	eng      *engine.Engine
-	label    string // the stores, for the console's header
 	b        *backends
 	outcomes *outcomeWriter
 }
@@ -81,7 +80,7 @@ func start(ctx context.Context, o *options) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &session{label: b.label, b: b}
+	s := &session{b: b}
 	var opts []engine.Option
 	if o.outcomesFile != "" {
 		if s.outcomes, err = createOutcomes(o.outcomesFile); err != nil {
